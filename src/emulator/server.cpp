@@ -1,0 +1,243 @@
+#include "emulator/server.hpp"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <thread>
+
+#include <httplib.h>
+
+namespace rtk::emulator {
+namespace {
+
+constexpr const char* kPrefix = R"(/client/v4/accounts/([^/]+)/realtime/kit/([^/]+))";
+
+int port_of(const sockaddr_storage& addr) {
+  if (addr.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(addr).sin_port);
+  if (addr.ss_family == AF_INET6) {
+    return ntohs(reinterpret_cast<const sockaddr_in6&>(addr).sin6_port);
+  }
+  return -1;
+}
+
+// Closes the TCP connection a request came in on, without answering: the handler has no
+// socket handle, so the socket is found by its local and remote ports.
+void drop_connection(const httplib::Request& req) {
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return;
+  while (dirent* entry = readdir(dir)) {
+    int fd = std::atoi(entry->d_name);
+    if (fd <= 2) continue;
+    sockaddr_storage local{};
+    sockaddr_storage peer{};
+    socklen_t len = sizeof local;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0) continue;
+    len = sizeof peer;
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0) continue;
+    if (port_of(local) == req.local_port && port_of(peer) == req.remote_port) {
+      shutdown(fd, SHUT_RDWR);
+      break;
+    }
+  }
+  closedir(dir);
+}
+
+Target target_of(const httplib::Request& req) { return Target{req.matches[1], req.matches[2]}; }
+
+Query query_of(const httplib::Request& req) {
+  Query q;
+  for (const auto& [k, v] : req.params) q[k] = v;
+  return q;
+}
+
+void send(httplib::Response& res, const Reply& reply) {
+  res.status = reply.status;
+  res.set_content(reply.body.dump(), "application/json");
+}
+
+// Cloudflare's gateway envelope (used for 401 and 429, as the real edge does).
+void send_gateway_error(httplib::Response& res, int status, int code, const std::string& msg) {
+  res.status = status;
+  json body{{"success", false},
+            {"errors", json::array({{{"code", code}, {"message", msg}}})},
+            {"messages", json::array()},
+            {"result", nullptr}};
+  res.set_content(body.dump(), "application/json");
+}
+
+}  // namespace
+
+Server::Server(ServerOptions options, Store& store)
+    : options_(std::move(options)),
+      store_(store),
+      http_(std::make_unique<httplib::Server>()),
+      rng_(options_.seed ^ 0x9E3779B97F4A7C15ULL) {
+  http_->new_task_queue = [] { return new httplib::ThreadPool(64); };
+  http_->set_keep_alive_max_count(100000);
+  http_->set_keep_alive_timeout(30);
+  install_routes();
+}
+
+Server::~Server() = default;
+
+int Server::bind(int port) {
+  if (port == 0) return http_->bind_to_any_port("127.0.0.1");
+  return http_->bind_to_port("127.0.0.1", port) ? port : -1;
+}
+
+void Server::serve() { http_->listen_after_bind(); }
+void Server::stop() { http_->stop(); }
+
+Server::FaultDecision Server::decide_faults() {
+  std::lock_guard lock(mu_);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  FaultDecision d;
+  d.drop = options_.faults.drop_rate > 0 && u(rng_) < options_.faults.drop_rate;
+  d.error = !d.drop && options_.faults.error_rate > 0 && u(rng_) < options_.faults.error_rate;
+  d.after = u(rng_) < 0.5;
+  return d;
+}
+
+int Server::rate_limited_retry_after() {
+  if (options_.faults.rate_limit <= 0) return 0;
+  std::lock_guard lock(mu_);
+  long now = std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::steady_clock::now().time_since_epoch())
+                 .count();
+  long window = options_.faults.rate_window_s;
+  if (now - window_start_s_ >= window) {
+    window_start_s_ = now - (now % window);
+    window_count_ = 0;
+  }
+  if (window_count_ < options_.faults.rate_limit) {
+    ++window_count_;
+    return 0;
+  }
+  return static_cast<int>(std::max(1L, window_start_s_ + window - now));
+}
+
+void Server::count(const std::string& route, const std::string& outcome) {
+  std::lock_guard lock(mu_);
+  ++calls_[route][outcome];
+}
+
+std::string Server::stats_json() {
+  std::lock_guard lock(mu_);
+  json routes = json::object();
+  long total = 0;
+  for (const auto& [route, outcomes] : calls_) {
+    long n = 0;
+    for (const auto& [outcome, c] : outcomes) n += c;
+    routes[route] = json{{"count", n}, {"outcomes", outcomes}};
+    total += n;
+  }
+  return json{{"total", total}, {"routes", routes}}.dump();
+}
+
+void Server::install_routes() {
+  using Handler = std::function<Reply(const httplib::Request&)>;
+  // Wraps an API handler with auth, rate limit, faults, latency and counting.
+  auto api = [this](const std::string& method, const std::string& route, Handler handler) {
+    return [this, method, route, handler](const httplib::Request& req, httplib::Response& res) {
+      const std::string name = method + " " + route;
+      auto auth = req.get_header_value("Authorization");
+      if (auth != "Bearer " + options_.token) {
+        count(name, "401");
+        send_gateway_error(res, 401, 10000, "Authentication error");
+        return;
+      }
+      if (int retry_after = rate_limited_retry_after(); retry_after > 0) {
+        count(name, "429");
+        res.set_header("Retry-After", std::to_string(retry_after));
+        send_gateway_error(res, 429, 971, "Please wait and consider throttling your request speed");
+        return;
+      }
+      if (options_.faults.latency_ms > 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(options_.faults.latency_ms));
+      }
+      FaultDecision fault = decide_faults();
+      bool strike_before = (fault.drop || fault.error) && !fault.after;
+      Reply reply;
+      if (!strike_before) reply = handler(req);
+      if (fault.drop) {
+        count(name, fault.after ? "dropped-after-processing" : "dropped");
+        drop_connection(req);
+        return;
+      }
+      if (fault.error) {
+        count(name, fault.after ? "503-after-processing" : "503");
+        send(res, error_reply(503, "service temporarily unavailable (injected fault)"));
+        return;
+      }
+      count(name, std::to_string(reply.status));
+      send(res, reply);
+    };
+  };
+  const std::string p = kPrefix;
+  const std::string meeting = p + "/meetings/([^/]+)";
+  const std::string participant = meeting + "/participants/([^/]+)";
+  auto& s = *http_;
+  s.Get(p + "/meetings", api("GET", "/meetings", [this](const auto& r) {
+          return store_.list_meetings(target_of(r), query_of(r));
+        }));
+  s.Post(p + "/meetings", api("POST", "/meetings", [this](const auto& r) {
+           return store_.create_meeting(target_of(r), r.body);
+         }));
+  s.Get(meeting, api("GET", "/meetings/{meeting_id}", [this](const auto& r) {
+          return store_.get_meeting(target_of(r), r.matches[3]);
+        }));
+  s.Patch(meeting, api("PATCH", "/meetings/{meeting_id}", [this](const auto& r) {
+            return store_.patch_meeting(target_of(r), r.matches[3], r.body);
+          }));
+  s.Put(meeting, api("PUT", "/meetings/{meeting_id}", [this](const auto& r) {
+          return store_.put_meeting(target_of(r), r.matches[3], r.body);
+        }));
+  s.Get(meeting + "/participants",
+        api("GET", "/meetings/{meeting_id}/participants", [this](const auto& r) {
+          return store_.list_participants(target_of(r), r.matches[3], query_of(r));
+        }));
+  s.Post(meeting + "/participants",
+         api("POST", "/meetings/{meeting_id}/participants", [this](const auto& r) {
+           return store_.add_participant(target_of(r), r.matches[3], r.body);
+         }));
+  const std::string pr = "/meetings/{meeting_id}/participants/{participant_id}";
+  s.Get(participant, api("GET", pr, [this](const auto& r) {
+          return store_.get_participant(target_of(r), r.matches[3], r.matches[4]);
+        }));
+  s.Patch(participant, api("PATCH", pr, [this](const auto& r) {
+            return store_.edit_participant(target_of(r), r.matches[3], r.matches[4], r.body);
+          }));
+  s.Delete(participant, api("DELETE", pr, [this](const auto& r) {
+             return store_.delete_participant(target_of(r), r.matches[3], r.matches[4]);
+           }));
+  s.Post(participant + "/token", api("POST", pr + "/token", [this](const auto& r) {
+           return store_.refresh_token(target_of(r), r.matches[3], r.matches[4]);
+         }));
+
+  s.Get("/__emulator/stats", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(stats_json(), "application/json");
+  });
+  s.Post("/__emulator/reset", [this](const httplib::Request&, httplib::Response& res) {
+    store_.clear();
+    {
+      std::lock_guard lock(mu_);
+      calls_.clear();
+    }
+    res.set_content(R"({"success":true})", "application/json");
+  });
+  s.Get("/__emulator/dump", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(store_.dump().dump(), "application/json");
+  });
+  s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (res.status == 404 && res.body.empty()) {
+      send(res, error_reply(404, "no route for " + req.method + " " + req.path));
+    }
+  });
+}
+
+}  // namespace rtk::emulator

@@ -1,0 +1,58 @@
+// model/field_table: the one declarative description of every meeting and participant
+// field in the RealtimeKit API (seeds/001, 000, 003). Validation, request bodies, the
+// emulator, the diff and the JSON Schema all read this table; nothing restates it.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rtk::model {
+
+enum class Resource { Meeting, Participant };
+
+enum class Kind { Bool, Integer, Number, String, Enum, StringList, Object };
+
+// Which write verbs accept a field. A field no verb accepts is read-only or local.
+enum Verb : unsigned { kPost = 1U, kPatch = 2U, kPut = 4U };
+
+enum Flag : unsigned {
+  kReadOnly = 1U << 0,   // server-generated (id, created_at, updated_at, token)
+  kWriteOnly = 1U << 1,  // accepted on write, never returned (access_key, secret)
+  kSecret = 1U << 2,     // never printed, logged or saved (write-only ones too)
+  kUrl = 1U << 3,        // must parse as a URL
+  kRequired = 1U << 4,   // required when its parent object is given (or on POST)
+  kSummary = 1U << 5,    // returned by the list endpoint
+  kLocal = 1U << 6,      // rtksync's own config key: never sent to the API
+  kSftpOnly = 1U << 7,   // meaningful only for storage_config.type == sftp
+};
+
+struct Field {
+  std::string_view path;  // dotted JSON path from the resource root, e.g. "ai_config.summarization"
+  Kind kind;
+  unsigned verbs;
+  unsigned flags;
+  std::span<const std::string_view> enum_values;
+  std::optional<double> min;
+  std::optional<double> max;
+  std::string_view default_json;  // server default as JSON text ("" = none)
+  std::string_view doc;
+
+  [[nodiscard]] bool has(Flag f) const { return (flags & f) != 0; }
+  [[nodiscard]] bool accepts(Verb v) const { return (verbs & v) != 0; }
+  [[nodiscard]] std::string_view name() const;    // last path segment
+  [[nodiscard]] std::string_view parent() const;  // "" for top level
+};
+
+std::span<const Field> fields(Resource r);
+const Field* find_field(Resource r, std::string_view path);
+// Direct children of an object path ("" for the resource root), in table order.
+std::vector<const Field*> children(Resource r, std::string_view parent_path);
+std::string_view kind_name(Kind k);
+
+// Joins a dotted parent path and a child name.
+std::string join_path(std::string_view parent, std::string_view name);
+
+}  // namespace rtk::model

@@ -1,0 +1,18 @@
+// model/json_path: reading and writing nested JSON values by the field table's dotted paths.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+namespace rtk::model {
+
+using json = nlohmann::json;
+
+// The value at a dotted path, or nullptr when any step is missing or not an object.
+const json* get_path(const json& root, std::string_view path);
+// Sets the value at a dotted path, creating intermediate objects.
+void set_path(json& root, std::string_view path, json value);
+// Removes the value at a dotted path (no-op when missing).
+void erase_path(json& root, std::string_view path);
+
+}  // namespace rtk::model
