@@ -1,0 +1,154 @@
+// The field table against the seeds: enums, ranges, verbs, write-only and secret flags.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "model/field_table.hpp"
+#include "model/projection.hpp"
+#include "model/validate.hpp"
+
+namespace rtk::model {
+namespace {
+
+std::set<std::string> enums_of(std::string_view path) {
+  const Field* f = find_field(Resource::Meeting, path);
+  EXPECT_NE(f, nullptr) << path;
+  std::set<std::string> out;
+  if (f != nullptr) {
+    for (auto v : f->enum_values) out.emplace(v);
+  }
+  return out;
+}
+
+TEST(FieldTable, EnumsMatchSeeds) {
+  EXPECT_EQ(enums_of("status"), (std::set<std::string>{"ACTIVE", "INACTIVE"}));
+  EXPECT_EQ(enums_of("ai_config.summarization.summary_type"),
+            (std::set<std::string>{"general", "team_meeting", "sales_call", "client_check_in",
+                                   "interview", "daily_standup", "one_on_one_meeting", "lecture",
+                                   "code_review"}));
+  EXPECT_EQ(enums_of("ai_config.summarization.text_format"),
+            (std::set<std::string>{"plain_text", "markdown"}));
+  EXPECT_EQ(enums_of("ai_config.transcription.language"),
+            (std::set<std::string>{"en-US", "en-IN", "de", "hi", "sv", "ru", "pl", "el", "fr",
+                                   "nl"}));
+  EXPECT_EQ(enums_of("recording_config.audio_config.channel"),
+            (std::set<std::string>{"mono", "stereo"}));
+  EXPECT_EQ(enums_of("recording_config.audio_config.codec"), (std::set<std::string>{"MP3", "AAC"}));
+  EXPECT_EQ(enums_of("recording_config.storage_config.type"),
+            (std::set<std::string>{"aws", "azure", "digitalocean", "gcs", "sftp"}));
+  EXPECT_EQ(enums_of("recording_config.storage_config.auth_method"),
+            (std::set<std::string>{"KEY", "PASSWORD"}));
+  EXPECT_EQ(enums_of("recording_config.video_config.codec"), (std::set<std::string>{"H264", "VP8"}));
+  EXPECT_EQ(enums_of("recording_config.video_config.watermark.position"),
+            (std::set<std::string>{"left top", "right top", "left bottom", "right bottom"}));
+}
+
+struct RangeCase {
+  const char* path;
+  std::optional<double> min;
+  std::optional<double> max;
+};
+
+TEST(FieldTable, RangesMatchSeeds) {
+  const RangeCase cases[] = {
+      {"ai_config.summarization.word_limit", 150, 1000},
+      {"recording_config.max_seconds", 60, 86400},
+      {"session_keep_alive_time_in_secs", 60, 600},
+      {"recording_config.video_config.width", 1, 1920},
+      {"recording_config.video_config.height", 1, 1920},
+      {"recording_config.video_config.watermark.size.width", 1, std::nullopt},
+      {"recording_config.video_config.watermark.size.height", 1, std::nullopt},
+  };
+  for (const auto& c : cases) {
+    const Field* f = find_field(Resource::Meeting, c.path);
+    ASSERT_NE(f, nullptr) << c.path;
+    EXPECT_EQ(f->min, c.min) << c.path;
+    EXPECT_EQ(f->max, c.max) << c.path;
+  }
+}
+
+TEST(FieldTable, VerbsMatchSeeds) {
+  auto verbs = [](const char* p) { return find_field(Resource::Meeting, p)->verbs; };
+  EXPECT_EQ(verbs("status"), unsigned{kPatch});                 // not POST, not PUT
+  EXPECT_EQ(verbs("recording_config"), unsigned{kPost | kPut});  // not PATCH
+  for (const char* p : {"title", "ai_config", "record_on_start", "live_stream_on_start",
+                        "persist_chat", "summarize_on_end", "session_keep_alive_time_in_secs"}) {
+    EXPECT_EQ(verbs(p), unsigned{kPost | kPatch | kPut}) << p;
+  }
+  EXPECT_EQ(find_field(Resource::Participant, "custom_participant_id")->verbs, unsigned{kPost});
+  EXPECT_EQ(find_field(Resource::Participant, "preset_name")->verbs, unsigned{kPost | kPatch});
+}
+
+TEST(FieldTable, WriteOnlyAndSecretFlags) {
+  for (const char* p : {"recording_config.storage_config.access_key",
+                        "recording_config.storage_config.secret"}) {
+    const Field* f = find_field(Resource::Meeting, p);
+    EXPECT_TRUE(f->has(kWriteOnly) && f->has(kSecret)) << p;
+  }
+  for (const char* p : {"recording_config.storage_config.password",
+                        "recording_config.storage_config.private_key"}) {
+    const Field* f = find_field(Resource::Meeting, p);
+    EXPECT_TRUE(f->has(kSecret) && !f->has(kWriteOnly)) << p;
+  }
+  EXPECT_TRUE(find_field(Resource::Participant, "token")->has(kSecret));
+  for (const char* p : {"id", "created_at", "updated_at"}) {
+    EXPECT_TRUE(find_field(Resource::Meeting, p)->has(kReadOnly)) << p;
+  }
+}
+
+TEST(FieldTable, ParentsPrecedeChildren) {
+  for (Resource r : {Resource::Meeting, Resource::Participant}) {
+    std::set<std::string> seen;
+    for (const auto& f : fields(r)) {
+      if (!f.parent().empty()) {
+        EXPECT_TRUE(seen.count(std::string(f.parent())) != 0U) << f.path;
+      }
+      seen.emplace(f.path);
+    }
+  }
+}
+
+TEST(Validate, CheckValue) {
+  const Field* wl = find_field(Resource::Meeting, "ai_config.summarization.word_limit");
+  EXPECT_FALSE(check_value(*wl, json(300)));
+  EXPECT_FALSE(check_value(*wl, json(300.0)));
+  EXPECT_EQ(*check_value(*wl, json(100)), "word_limit must be 150..1000, got 100");
+  EXPECT_EQ(*check_value(*wl, json(300.5)), "expected integer for word_limit, got number 300.5");
+  const Field* url = find_field(Resource::Meeting, "recording_config.video_config.watermark.url");
+  EXPECT_FALSE(check_value(*url, json("https://example.com/a.png")));
+  EXPECT_TRUE(check_value(*url, json("not a url")));
+  const Field* lang = find_field(Resource::Meeting, "ai_config.transcription.language");
+  EXPECT_EQ(*check_value(*lang, json("xx")),
+            "language must be one of en-US, en-IN, de, hi, sv, ru, pl, el, fr, nl; got \"xx\"");
+}
+
+TEST(Validate, BodyPerVerb) {
+  EXPECT_TRUE(validate_body(Resource::Meeting, json{{"title", "x"}}, kPost).empty());
+  EXPECT_FALSE(validate_body(Resource::Meeting, json{{"status", "ACTIVE"}}, kPost).empty());
+  EXPECT_FALSE(validate_body(Resource::Meeting, json{{"status", "ACTIVE"}}, kPut).empty());
+  EXPECT_TRUE(validate_body(Resource::Meeting, json{{"status", "ACTIVE"}}, kPatch).empty());
+  EXPECT_FALSE(
+      validate_body(Resource::Meeting, json{{"recording_config", json::object()}}, kPatch).empty());
+  auto missing_type = validate_body(
+      Resource::Meeting, json{{"recording_config", {{"storage_config", {{"bucket", "b"}}}}}}, kPut);
+  ASSERT_EQ(missing_type.size(), 1U);
+  EXPECT_EQ(missing_type[0].message, "recording_config.storage_config.type is required");
+  EXPECT_FALSE(validate_body(Resource::Participant, json{{"name", "x"}}, kPost).empty());
+  EXPECT_TRUE(validate_body(Resource::Participant, json{{"name", "x"}}, kPatch).empty());
+}
+
+TEST(Projection, RedactHidesEverySecret) {
+  json m{{"title", "t"},
+         {"recording_config",
+          {{"storage_config",
+            {{"type", "sftp"}, {"password", "pw"}, {"private_key", "pk"}, {"secret", "s"}}}}}};
+  std::string text = redact(Resource::Meeting, m).dump();
+  EXPECT_EQ(text.find("pw"), std::string::npos);
+  EXPECT_EQ(text.find("\"pk\""), std::string::npos);
+  EXPECT_EQ(text.find("\"s\""), std::string::npos);
+  EXPECT_NE(text.find(kSensitive), std::string::npos);
+  EXPECT_EQ(redact(Resource::Participant, json{{"token", "abc"}})["token"], kSensitive);
+}
+
+}  // namespace
+}  // namespace rtk::model
