@@ -1,0 +1,19 @@
+// config/glob: "**"-aware glob matching of repository-relative paths, and expansion of the
+// project's include patterns into a sorted, deterministic file list.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace rtk::config {
+
+// "**" matches zero or more directories; "*", "?" and "[...]" match within one segment.
+bool glob_match(const std::string& pattern, const std::string& relative_path);
+
+struct GlobExpansion {
+  std::vector<std::string> files;             // relative to root, sorted, unique
+  std::vector<std::string> unmatched_patterns;
+};
+GlobExpansion expand_globs(const std::string& root, const std::vector<std::string>& patterns);
+
+}  // namespace rtk::config

@@ -1,0 +1,298 @@
+#include "config/loader.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "config/glob.hpp"
+#include "config/yaml_fields.hpp"
+#include "model/validate.hpp"
+
+namespace rtk::config {
+namespace {
+
+namespace fs = std::filesystem;
+using model::json;
+
+const std::set<std::string> kMeetingExtras{"participants"};
+
+std::optional<YAML::Node> parse_yaml(const std::string& text, const FileContext& ctx) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    ctx.diags->error(ctx.pos(e.mark), "YAML syntax: " + e.msg);
+  } catch (const YAML::Exception& e) {
+    ctx.diags->error(ctx.pos(e.mark), "YAML: " + e.msg);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Deep merge: values of over win; objects merge.
+void merge_into(json& base, const json& over) {
+  for (const auto& [k, v] : over.items()) {
+    if (v.is_object() && base.contains(k) && base[k].is_object()) {
+      merge_into(base[k], v);
+    } else {
+      base[k] = v;
+    }
+  }
+}
+
+void read_participants(const YAML::Node& list, const FileContext& ctx, model::DesiredMeeting& m) {
+  m.participants_managed = true;
+  if (list.IsNull()) return;
+  if (!list.IsSequence()) {
+    ctx.diags->error(ctx.pos(list), "participants must be a list");
+    return;
+  }
+  for (const auto& item : list) {
+    if (!expect_map(item, ctx, "a participant")) continue;
+    FieldSink sink;
+    read_fields(item, model::Resource::Participant, "", ctx, sink, {},
+                "participant of meeting " + m.key);
+    model::DesiredParticipant p;
+    p.pos = ctx.pos(item);
+    for (const char* required : {"custom_participant_id", "preset_name"}) {
+      if (!item[required]) {
+        ctx.diags->error(p.pos, std::string(required) + " is required for every participant");
+      }
+    }
+    if (!sink.fields.contains("custom_participant_id")) continue;
+    p.custom_participant_id = sink.fields["custom_participant_id"];
+    if (sink.fields.contains("token_rotation")) {
+      p.token_rotation = sink.fields["token_rotation"].get<long>();
+      sink.fields.erase("token_rotation");
+    }
+    p.fields = std::move(sink.fields);
+    auto [it, inserted] = m.participants.emplace(p.custom_participant_id, p);
+    if (!inserted) {
+      ctx.diags->error(ctx.pos(item["custom_participant_id"]),
+                       "duplicate custom_participant_id " + p.custom_participant_id +
+                           " in meeting " + m.key + " (first at line " +
+                           std::to_string(it->second.pos.line) + ")");
+    }
+  }
+}
+
+void check_cross_fields(model::DesiredMeeting& m, const FileContext& ctx) {
+  for (const auto& v : model::cross_field_rules(m.fields)) {
+    auto pos = m.position_of(v.path);
+    if (v.error) {
+      ctx.diags->error(pos, v.message);
+    } else {
+      ctx.diags->warning(pos, v.message);
+    }
+  }
+}
+
+void read_meeting(const std::string& key, const YAML::Node& key_node, const YAML::Node& body,
+                  const FileContext& ctx, const FieldSink& defaults,
+                  model::DesiredState& desired) {
+  model::DesiredMeeting m;
+  m.key = key;
+  m.pos = ctx.pos(key_node);
+  if (!expect_map(body, ctx, "meeting " + key)) return;
+  FieldSink sink;
+  read_fields(body, model::Resource::Meeting, "", ctx, sink, kMeetingExtras, "meeting " + key);
+  m.fields = defaults.fields;
+  merge_into(m.fields, sink.fields);
+  m.references = defaults.references;
+  for (auto& [p, r] : sink.references) m.references[p] = r;
+  m.positions = defaults.positions;
+  for (auto& [p, pos] : sink.positions) m.positions[p] = pos;
+  if (m.fields.contains("protect")) {
+    m.protect = m.fields["protect"].get<bool>();
+    m.fields.erase("protect");
+  }
+  if (body["participants"]) read_participants(body["participants"], ctx, m);
+  check_cross_fields(m, ctx);
+  // A duplicate is still read in full above, so its own problems are reported too.
+  if (auto found = desired.meetings.find(key); found != desired.meetings.end()) {
+    const auto& first = found->second.pos;
+    ctx.diags->error(m.pos, "duplicate meeting key " + key + " (first defined at " + first.file +
+                                ":" + std::to_string(first.line) + ":" +
+                                std::to_string(first.col) + ")");
+    return;
+  }
+  desired.meetings.emplace(key, std::move(m));
+}
+
+void read_meetings_doc(const YAML::Node& doc, const FileContext& ctx, const FieldSink& defaults,
+                       model::DesiredState& desired) {
+  if (doc.IsNull()) return;  // an empty file declares nothing
+  if (!expect_map(doc, ctx, "a meeting file (write `meetings:` at the top)")) return;
+  for_each_entry(doc, ctx, [&](const std::string& key, const YAML::Node& key_node,
+                               const YAML::Node& value) {
+    if (key != "meetings") {
+      auto hint = suggest(key, {"meetings"});
+      ctx.diags->error(ctx.pos(key_node), "unknown top-level key " + key +
+                                              (hint.empty() ? "" : "; did you mean `meetings`?"));
+      return;
+    }
+    if (value.IsNull()) return;
+    if (!expect_map(value, ctx, "meetings")) return;
+    for_each_entry(value, ctx, [&](const std::string& mkey, const YAML::Node& mkey_node,
+                                   const YAML::Node& body) {
+      read_meeting(mkey, mkey_node, body, ctx, defaults, desired);
+    });
+  });
+}
+
+FieldSink read_defaults(const YAML::Node& node, const FileContext& ctx) {
+  FieldSink sink;
+  if (node && expect_map(node, ctx, "defaults")) {
+    read_fields(node, model::Resource::Meeting, "", ctx, sink, {}, "defaults");
+  }
+  return sink;
+}
+
+void read_limits(const YAML::Node& node, const FileContext& ctx, model::SafetyLimits& limits) {
+  if (!expect_map(node, ctx, "limits")) return;
+  const std::vector<std::string> keys{"max_deactivations", "max_participant_removal_percent",
+                                      "min_participant_removals"};
+  for_each_entry(node, ctx, [&](const std::string& key, const YAML::Node& key_node,
+                                const YAML::Node& value) {
+    auto n = scalar_integer(value);
+    bool known = std::find(keys.begin(), keys.end(), key) != keys.end();
+    if (!known) {
+      auto hint = suggest(key, keys);
+      ctx.diags->error(ctx.pos(key_node), "unknown key " + key + " in limits" +
+                                              (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
+    } else if (!n || *n < 0 || (key == "max_participant_removal_percent" && *n > 100)) {
+      ctx.diags->error(ctx.pos(value), key + " must be a whole number" +
+                                           (key == "max_participant_removal_percent" ? " 0..100" : " >= 0"));
+    } else if (key == "max_deactivations") {
+      limits.max_deactivations = static_cast<int>(*n);
+    } else if (key == "max_participant_removal_percent") {
+      limits.max_participant_removal_percent = static_cast<double>(*n);
+    } else {
+      limits.min_participant_removals = static_cast<int>(*n);
+    }
+  });
+}
+
+std::vector<std::string> read_string_list(const YAML::Node& node, const FileContext& ctx,
+                                          const std::string& what) {
+  std::vector<std::string> out;
+  if (node.IsScalar()) return {node.Scalar()};
+  if (!node.IsSequence()) {
+    ctx.diags->error(ctx.pos(node), what + " must be a glob or a list of globs");
+    return out;
+  }
+  for (const auto& item : node) {
+    if (item.IsScalar()) {
+      out.push_back(item.Scalar());
+    } else {
+      ctx.diags->error(ctx.pos(item), what + " entries must be strings");
+    }
+  }
+  return out;
+}
+
+// Reads rtksync.yaml; returns the defaults block's fields.
+FieldSink read_project(const YAML::Node& doc, const FileContext& ctx, model::Project& project) {
+  FieldSink defaults;
+  if (doc.IsNull()) return defaults;
+  if (!expect_map(doc, ctx, "the project file")) return defaults;
+  const std::vector<std::string> keys{"account_id", "app_id", "include", "state", "defaults", "limits"};
+  for_each_entry(doc, ctx, [&](const std::string& key, const YAML::Node& key_node,
+                               const YAML::Node& value) {
+    auto scalar = [&](std::string& out) {
+      if (value.IsScalar()) {
+        out = value.Scalar();
+      } else {
+        ctx.diags->error(ctx.pos(value), key + " must be a string");
+      }
+    };
+    if (key == "account_id") {
+      scalar(project.account_id);
+    } else if (key == "app_id") {
+      scalar(project.app_id);
+    } else if (key == "state") {
+      scalar(project.state_path);
+    } else if (key == "include") {
+      project.include = read_string_list(value, ctx, "include");
+    } else if (key == "defaults") {
+      defaults = read_defaults(value, ctx);
+    } else if (key == "limits") {
+      read_limits(value, ctx, project.limits);
+    } else {
+      auto hint = suggest(key, keys);
+      ctx.diags->error(ctx.pos(key_node), "unknown key " + key + " in project file" +
+                                              (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
+    }
+  });
+  return defaults;
+}
+
+void apply_target_overrides(const LoadOptions& options, model::Project& project,
+                            const FileContext& ctx) {
+  if (auto env = (*ctx.env)("CLOUDFLARE_ACCOUNT_ID"); env && !env->empty()) project.account_id = *env;
+  if (auto env = (*ctx.env)("RTKSYNC_APP_ID"); env && !env->empty()) project.app_id = *env;
+  if (options.account_id) project.account_id = *options.account_id;
+  if (options.app_id) project.app_id = *options.app_id;
+  model::SourcePos at{ctx.file, 0, 0};
+  if (project.account_id.empty()) {
+    ctx.diags->error(at, "account_id is not set (in rtksync.yaml, $CLOUDFLARE_ACCOUNT_ID or --account-id)");
+  }
+  if (project.app_id.empty()) {
+    ctx.diags->error(at, "app_id is not set (in rtksync.yaml, $RTKSYNC_APP_ID or --app-id)");
+  }
+}
+
+}  // namespace
+
+void load_meeting_text(const std::string& text, const std::string& display_name,
+                       const model::Project& project, const EnvLookup& env,
+                       model::DesiredState& desired, Diagnostics& diags) {
+  FileContext ctx{display_name, project.root, &env, &diags, true};
+  if (auto doc = parse_yaml(text, ctx)) read_meetings_doc(*doc, ctx, FieldSink{}, desired);
+}
+
+Loaded load(const LoadOptions& options) {
+  Loaded out;
+  auto& project = out.project;
+  project.file = options.config_path;
+  project.root = fs::path(options.config_path).parent_path().string();
+  if (project.root.empty()) project.root = ".";
+  FileContext pctx{options.config_path, project.root, &options.env, &out.diagnostics,
+                   options.strict_env};
+  auto text = read_file(options.config_path);
+  if (!text) {
+    out.diagnostics.error({options.config_path, 0, 0},
+                          "cannot read the project file (give its path with --config)");
+    return out;
+  }
+  FieldSink defaults;
+  if (auto doc = parse_yaml(*text, pctx)) defaults = read_project(*doc, pctx, project);
+  apply_target_overrides(options, project, pctx);
+
+  auto expansion = expand_globs(project.root, project.include);
+  for (const auto& pattern : expansion.unmatched_patterns) {
+    out.diagnostics.warning({options.config_path, 0, 0}, "include pattern " + pattern + " matched no files");
+  }
+  for (const auto& rel : expansion.files) {
+    std::string shown = (fs::path(project.root) / rel).lexically_normal().string();
+    out.desired.files.push_back(shown);
+    FileContext ctx{shown, project.root, &options.env, &out.diagnostics, options.strict_env};
+    auto content = read_file(shown);
+    if (!content) {
+      out.diagnostics.error({shown, 0, 0}, "cannot read file");
+      continue;
+    }
+    if (auto doc = parse_yaml(*content, ctx)) {
+      read_meetings_doc(*doc, ctx, defaults, out.desired);
+    }
+  }
+  return out;
+}
+
+}  // namespace rtk::config

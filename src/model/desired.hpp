@@ -1,0 +1,70 @@
+// model/desired: the desired state loaded from YAML, as plain values. Every field remembers
+// where it came from so that later layers can point at file:line:col.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/json_path.hpp"
+
+namespace rtk::model {
+
+struct SourcePos {
+  std::string file;
+  int line = 0;  // 1-based; 0 = unknown
+  int col = 0;
+};
+
+struct DesiredParticipant {
+  std::string custom_participant_id;
+  json fields = json::object();  // API fields (name, picture, preset_name, custom_participant_id)
+  std::optional<long> token_rotation;
+  SourcePos pos;
+};
+
+struct DesiredMeeting {
+  std::string key;
+  json fields = json::object();  // API fields with resolved values (secrets included)
+  std::map<std::string, std::string> references;  // dotted path -> "${env:NAME}" text
+  std::map<std::string, SourcePos> positions;     // dotted path -> where it was written
+  bool protect = false;
+  bool participants_managed = false;  // false when the YAML has no participants key
+  std::map<std::string, DesiredParticipant> participants;  // by custom_participant_id
+  SourcePos pos;
+
+  [[nodiscard]] SourcePos position_of(const std::string& path) const {
+    auto it = positions.find(path);
+    return it == positions.end() ? pos : it->second;
+  }
+};
+
+struct SafetyLimits {
+  int max_deactivations = 3;
+  double max_participant_removal_percent = 25;
+  int min_participant_removals = 5;  // removals above the percentage are allowed up to this
+};
+
+struct Project {
+  std::string root;  // directory of rtksync.yaml
+  std::string file;  // path of rtksync.yaml
+  std::string account_id;
+  std::string app_id;
+  std::vector<std::string> include{"meetings/**/*.yaml"};
+  std::string state_path = ".rtksync/state.json";
+  json defaults = json::object();
+  SafetyLimits limits;
+};
+
+struct DesiredState {
+  std::map<std::string, DesiredMeeting> meetings;  // by key
+  std::vector<std::string> files;                  // files read, sorted
+  [[nodiscard]] size_t participant_count() const {
+    size_t n = 0;
+    for (const auto& [k, m] : meetings) n += m.participants.size();
+    return n;
+  }
+};
+
+}  // namespace rtk::model

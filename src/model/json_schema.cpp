@@ -1,0 +1,66 @@
+#include "model/json_schema.hpp"
+
+#include "model/field_table.hpp"
+
+namespace rtk::model {
+namespace {
+
+json schema_of(Resource r, const Field& f);
+
+json object_schema(Resource r, std::string_view path) {
+  json props = json::object();
+  json required = json::array();
+  for (const Field* c : children(r, path)) {
+    if (c->has(kReadOnly)) continue;
+    props[std::string(c->name())] = schema_of(r, *c);
+    if (c->has(kRequired) && !path.empty()) required.push_back(std::string(c->name()));
+  }
+  json out{{"type", "object"}, {"properties", props}, {"additionalProperties", false}};
+  if (!required.empty()) out["required"] = required;
+  return out;
+}
+
+json schema_of(Resource r, const Field& f) {
+  json out;
+  switch (f.kind) {
+    case Kind::Bool: out = {{"type", "boolean"}}; break;
+    case Kind::Integer: out = {{"type", "integer"}}; break;
+    case Kind::Number: out = {{"type", "number"}}; break;
+    case Kind::String: out = {{"type", "string"}}; break;
+    case Kind::Enum: out = {{"type", "string"}, {"enum", json::array()}};
+      for (auto v : f.enum_values) out["enum"].push_back(v);
+      break;
+    case Kind::StringList: out = {{"type", "array"}, {"items", {{"type", "string"}}}}; break;
+    case Kind::Object: out = object_schema(r, f.path); break;
+  }
+  if (f.min) out["minimum"] = *f.min;
+  if (f.max) out["maximum"] = *f.max;
+  if (f.has(kUrl)) out["format"] = "uri";
+  if (f.has(kSecret)) out["description"] = std::string(f.doc) + " Secret: use ${env:NAME}.";
+  else out["description"] = f.doc;
+  if (!f.default_json.empty()) out["default"] = json::parse(f.default_json);
+  return out;
+}
+
+}  // namespace
+
+json meeting_file_schema() {
+  json meeting = object_schema(Resource::Meeting, "");
+  json participant = object_schema(Resource::Participant, "");
+  participant["required"] = json::array({"custom_participant_id", "preset_name"});
+  meeting["properties"]["participants"] = {
+      {"type", "array"},
+      {"description", "Authoritative list: participants not listed are removed."},
+      {"items", participant}};
+  return json{{"$schema", "https://json-schema.org/draft/2020-12/schema"},
+              {"title", "rtksync meeting file"},
+              {"type", "object"},
+              {"additionalProperties", false},
+              {"properties",
+               {{"meetings",
+                 {{"type", "object"},
+                  {"description", "Meetings by key (stable identity in this repo)."},
+                  {"additionalProperties", meeting}}}}}};
+}
+
+}  // namespace rtk::model
