@@ -80,6 +80,7 @@ Server::Server(ServerOptions options, Store& store)
   http_->new_task_queue = [] { return new httplib::ThreadPool(64); };
   http_->set_keep_alive_max_count(100000);
   http_->set_keep_alive_timeout(30);
+  http_->set_tcp_nodelay(true);  // no Nagle delay on small JSON answers
   install_routes();
 }
 

@@ -1,0 +1,231 @@
+// The API client against the real emulator: every endpoint, paging, retries, rate limits,
+// the POST rule, typed errors, malformed answers and redacted logs.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "support/client_factory.hpp"
+
+namespace rtk::testing {
+namespace {
+
+using api::ApiError;
+using api::Client;
+using json = nlohmann::json;
+
+json emulator_stats(const EmulatorProcess& emu) {
+  httplib::Client http("127.0.0.1", emu.port());
+  return json::parse(http.Get("/__emulator/stats")->body);
+}
+
+long route_count(const json& stats, const std::string& route) {
+  if (!stats["routes"].contains(route)) return 0;
+  return stats["routes"][route]["count"].get<long>();
+}
+
+TEST(Client, EveryEndpoint) {
+  EmulatorProcess emu;
+  Client c(client_options(emu));
+  auto created = c.create_meeting({{"title", "Room"}, {"record_on_start", true}});
+  ASSERT_TRUE(created.ok()) << created.error().message();
+  std::string id = (*created)["id"];
+  EXPECT_EQ((*c.get_meeting(id))["title"], "Room");
+  EXPECT_EQ((*c.patch_meeting(id, {{"status", "INACTIVE"}}))["status"], "INACTIVE");
+  auto put = c.put_meeting(id, {{"title", "Room 2"}});
+  ASSERT_TRUE(put.ok());
+  EXPECT_EQ((*put)["record_on_start"], false);
+  auto added = c.add_participant(id, {{"custom_participant_id", "a"}, {"preset_name", "host"}});
+  ASSERT_TRUE(added.ok());
+  std::string pid = (*added)["id"];
+  EXPECT_TRUE((*added).contains("token"));
+  EXPECT_EQ((*c.get_participant(id, pid))["custom_participant_id"], "a");
+  EXPECT_EQ((*c.edit_participant(id, pid, {{"name", "A"}}))["name"], "A");
+  EXPECT_TRUE((*c.refresh_token(id, pid)).contains("token"));
+  EXPECT_EQ(c.list_participants(id)->size(), 1U);
+  EXPECT_EQ((*c.delete_participant(id, pid))["custom_participant_id"], "a");
+  EXPECT_TRUE(c.list_participants(id)->empty());
+  auto stats = c.stats();
+  EXPECT_EQ(stats.total, 11);
+  EXPECT_EQ(stats.retries, 0);
+  EXPECT_EQ(stats.calls["GET /meetings/{meeting_id}"], 1);
+}
+
+TEST(Client, PagesAcrossManyPages) {
+  EmulatorProcess emu({"--max-per-page", "7"});
+  Client c(client_options(emu));
+  std::set<std::string> ids;
+  for (int i = 0; i < 50; ++i) ids.insert((*c.create_meeting({{"title", "m" + std::to_string(i)}}))["id"]);
+  auto all = c.list_meetings();
+  ASSERT_TRUE(all.ok());
+  std::set<std::string> listed;
+  for (const auto& m : *all) listed.insert(m["id"]);
+  EXPECT_EQ(listed, ids);
+  EXPECT_EQ(c.stats().calls["GET /meetings"], 8);  // ceil(50 / 7)
+
+  std::string id = *ids.begin();
+  for (int i = 0; i < 23; ++i) {
+    ASSERT_TRUE(c.add_participant(id, {{"custom_participant_id", "p" + std::to_string(i)},
+                                       {"preset_name", "x"}}));
+  }
+  auto people = c.list_participants(id);
+  ASSERT_TRUE(people.ok());
+  EXPECT_EQ(people->size(), 23U);
+  EXPECT_EQ(c.stats().calls["GET /meetings/{meeting_id}/participants"], 4);  // ceil(23 / 7)
+  auto found = c.list_meetings({"m42", ""});
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->size(), 1U);
+}
+
+TEST(Client, HonoursRetryAfterOn429) {
+  EmulatorProcess emu({"--rate-limit", "4/1"});
+  Client c(client_options(emu));
+  for (int i = 0; i < 10; ++i) {
+    auto r = c.list_meetings();
+    ASSERT_TRUE(r.ok()) << r.error().message();
+  }
+  auto stats = emulator_stats(emu);
+  EXPECT_GT(stats["routes"]["GET /meetings"]["outcomes"]["429"].get<long>(), 0);
+  EXPECT_EQ(stats["routes"]["GET /meetings"]["outcomes"]["200"], 10);
+  EXPECT_GT(c.stats().retries, 0);
+}
+
+TEST(Client, RecoversFromInjected5xxAndDrops) {
+  EmulatorProcess emu({"--error-rate", "0.3", "--drop-rate", "0.2", "--seed", "7"});
+  auto o = client_options(emu);
+  o.max_retries = 12;
+  Client c(o);
+  for (int i = 0; i < 30; ++i) {
+    auto r = c.list_meetings();
+    ASSERT_TRUE(r.ok()) << r.error().message();
+  }
+  EXPECT_GT(c.stats().retries, 0);
+}
+
+TEST(Client, RetriesExhaustedGiveATypedError) {
+  EmulatorProcess emu({"--error-rate", "1"});
+  auto o = client_options(emu);
+  o.max_retries = 3;
+  Client c(o);
+  auto r = c.get_meeting("00000000-0000-4000-8000-000000000000");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ApiError::Kind::Http);
+  EXPECT_EQ(r.error().status, 503);
+  EXPECT_EQ(c.stats().total, 4);  // 1 + 3 retries
+  EXPECT_NE(r.error().message().find("HTTP 503"), std::string::npos);
+}
+
+TEST(Client, PostIsNotReplayedOnceSent) {
+  EmulatorProcess emu({"--drop-rate", "1"});
+  Client c(client_options(emu));
+  auto r = c.create_meeting({{"title", "once"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ApiError::Kind::OutcomeUnknown);
+  EXPECT_EQ(route_count(emulator_stats(emu), "POST /meetings"), 1);
+
+  EmulatorProcess failing({"--error-rate", "1"});
+  Client c2(client_options(failing));
+  auto r2 = c2.create_meeting({{"title", "once"}});
+  ASSERT_FALSE(r2.ok());
+  EXPECT_EQ(r2.error().kind, ApiError::Kind::OutcomeUnknown);
+  EXPECT_EQ(route_count(emulator_stats(failing), "POST /meetings"), 1);
+}
+
+TEST(Client, PostIsRetriedWhenItNeverLeft) {
+  // Nothing listens on this port: the connection is refused, so the POST surely never
+  // reached a server, and retrying is safe; it ends as a Transport error.
+  auto o = api::ClientOptions{};
+  o.base_url = "http://127.0.0.1:1/client/v4";
+  o.max_retries = 2;
+  o.backoff_base = std::chrono::milliseconds(1);
+  Client c(o);
+  auto r = c.create_meeting({{"title", "x"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ApiError::Kind::Transport);
+  EXPECT_EQ(c.stats().total, 3);
+}
+
+TEST(Client, AuthAndNotFoundAreClear) {
+  EmulatorProcess emu;
+  auto o = client_options(emu);
+  o.token = "wrong";
+  Client bad(o);
+  auto r = bad.list_meetings();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().status, 401);
+  EXPECT_NE(r.error().message().find("[10000] Authentication error"), std::string::npos);
+  EXPECT_NE(r.error().message().find("CLOUDFLARE_API_TOKEN"), std::string::npos);
+  Client good(client_options(emu));
+  auto missing = good.get_meeting("00000000-0000-4000-8000-000000000000");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_TRUE(missing.error().not_found());
+  EXPECT_NE(missing.error().message().find("[404] meeting"), std::string::npos);
+}
+
+TEST(Client, MalformedAnswersAreErrorsNotCrashes) {
+  httplib::Server server;
+  server.Get(R"(.*/meetings/truncated)", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"({"success":true,"data":{"id":)", "application/json");
+  });
+  server.Get(R"(.*/meetings/html)", [](const httplib::Request&, httplib::Response& res) {
+    res.status = 502;
+    res.set_content("<html>Bad gateway</html>", "text/html");
+  });
+  server.Get(R"(.*/meetings/nosuccess)", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"({"data":{}})", "application/json");
+  });
+  server.set_keep_alive_max_count(1);
+  int port = server.bind_to_any_port("127.0.0.1");
+  std::thread t([&] { server.listen_after_bind(); });
+  api::ClientOptions o;
+  o.base_url = "http://127.0.0.1:" + std::to_string(port) + "/client/v4";
+  o.max_retries = 1;
+  o.backoff_base = std::chrono::milliseconds(1);
+  Client c(o);
+  auto truncated = c.get_meeting("truncated");
+  ASSERT_FALSE(truncated.ok());
+  EXPECT_EQ(truncated.error().kind, ApiError::Kind::Malformed);
+  auto html = c.get_meeting("html");
+  ASSERT_FALSE(html.ok());
+  EXPECT_EQ(html.error().kind, ApiError::Kind::Malformed);
+  EXPECT_EQ(html.error().status, 502);
+  EXPECT_EQ(c.get_meeting("nosuccess").error().kind, ApiError::Kind::Malformed);
+  server.stop();
+  t.join();
+}
+
+TEST(Client, TraceLogsCarryNoSecrets) {
+  EmulatorProcess emu;
+  std::ostringstream captured;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
+  auto previous = spdlog::default_logger();
+  auto logger = std::make_shared<spdlog::logger>("capture", sink);
+  logger->set_level(spdlog::level::trace);
+  spdlog::set_default_logger(logger);
+  {
+    Client c(client_options(emu));
+    auto m = c.create_meeting(
+        {{"title", "t"},
+         {"recording_config",
+          {{"storage_config", {{"type", "aws"}, {"access_key", "AKIA-LEAK"}, {"secret", "SEKRET-LEAK"}}}}}});
+    ASSERT_TRUE(m.ok());
+    auto p = c.add_participant((*m)["id"], {{"custom_participant_id", "a"}, {"preset_name", "h"}});
+    ASSERT_TRUE(p.ok());
+    std::string token = (*p)["token"];
+    c.refresh_token((*m)["id"], (*p)["id"]);
+    std::string log = captured.str();
+    EXPECT_NE(log.find("POST"), std::string::npos);  // the trace did log
+    for (const std::string& secret : {std::string(EmulatorProcess::kToken), std::string("AKIA-LEAK"),
+                                      std::string("SEKRET-LEAK"), token}) {
+      EXPECT_EQ(log.find(secret), std::string::npos) << secret;
+    }
+  }
+  spdlog::set_default_logger(previous);
+}
+
+}  // namespace
+}  // namespace rtk::testing
