@@ -1,0 +1,28 @@
+// plan/diff: the planner. Pure: desired + observed + state -> Plan. No I/O, so every rule
+// (create, update, replace, deactivate, participants, safety limits, protect) is tested
+// exhaustively without a network.
+#pragma once
+
+#include "model/desired.hpp"
+#include "model/field_table.hpp"
+#include "model/observed.hpp"
+#include "plan/plan.hpp"
+#include "state/state.hpp"
+
+namespace rtk::plan {
+
+struct PlanInput {
+  const model::Project& project;
+  const model::DesiredState& desired;
+  const model::Observed& observed;
+  const state::State& state;
+  bool allow_removals = false;
+};
+
+Plan build_plan(const PlanInput& in);
+
+// Semantic equality of a desired value and an observed one for a field: numbers by value,
+// keyword lists as sets; nullptr (absent) equals nothing.
+bool same_value(const model::Field& field, const json& desired, const json* observed);
+
+}  // namespace rtk::plan

@@ -1,0 +1,88 @@
+// plan/plan: the plan as data: per meeting, the ordered operations apply will run, each with
+// its request body (secrets only as ${env:...} references) and field-level changes for
+// renderers. Also the errors that forbid applying, the warnings, and fingerprints of what
+// was observed, so a saved plan can refuse to run against a world that moved.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/json_path.hpp"
+
+namespace rtk::plan {
+
+using json = nlohmann::json;
+
+enum class OpKind {
+  CreateMeeting,      // POST /meetings
+  UpdateMeeting,      // PATCH /meetings/{id}
+  ReplaceMeeting,     // PUT /meetings/{id}
+  DeactivateMeeting,  // PATCH /meetings/{id} {status: INACTIVE}
+  AddParticipant,     // POST .../participants
+  EditParticipant,    // PATCH .../participants/{pid}
+  RemoveParticipant,  // DELETE .../participants/{pid}
+  RotateToken,        // POST .../participants/{pid}/token
+};
+
+std::string to_string(OpKind k);
+OpKind op_kind_from_string(const std::string& s);
+std::string http_method(OpKind k);
+bool is_meeting_op(OpKind k);
+
+struct FieldChange {
+  std::string path;  // dotted field path
+  json before;       // null when absent
+  json after;        // null when removed
+  bool sensitive = false;
+};
+
+struct Operation {
+  OpKind kind = OpKind::UpdateMeeting;
+  std::string participant;     // custom_participant_id, for participant operations
+  std::string participant_id;  // server id (edit, remove, rotate)
+  json body = json::object();  // request body; references, never resolved secrets
+  std::vector<FieldChange> changes;
+  long token_rotation = 0;  // recorded in the state after add/rotate
+};
+
+enum class MeetingAction { None, Create, Update, Replace, Deactivate };
+std::string to_string(MeetingAction a);
+
+struct MeetingPlan {
+  std::string key;
+  std::string id;  // empty for a create
+  std::string title;
+  MeetingAction action = MeetingAction::None;
+  std::vector<Operation> ops;  // in the order apply must run them
+  std::vector<std::string> notes;
+};
+
+struct Fingerprint {
+  std::string meeting_id;
+  std::string updated_at;
+  std::string participants_digest;  // "" when participants were not observed
+};
+
+struct Counts {
+  int create = 0, update = 0, replace = 0, deactivate = 0;
+  int add = 0, edit = 0, remove = 0, rotate = 0;
+  [[nodiscard]] bool any() const {
+    return create + update + replace + deactivate + add + edit + remove + rotate > 0;
+  }
+};
+
+struct Plan {
+  std::vector<MeetingPlan> meetings;  // sorted by key; only meetings with operations
+  std::vector<std::string> errors;    // a plan with errors must not be applied
+  std::vector<std::string> warnings;
+  std::map<std::string, Fingerprint> fingerprints;  // by key, for every bound meeting touched
+  std::map<std::string, bool> protect;              // key -> protect, for every desired key
+  Counts counts;
+  [[nodiscard]] bool has_changes() const { return counts.any(); }
+};
+
+// The participant-set fingerprint of a listed participant array.
+std::string participants_digest(const std::vector<json>& participants);
+
+}  // namespace rtk::plan

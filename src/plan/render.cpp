@@ -1,0 +1,217 @@
+#include "plan/render.hpp"
+
+#include <sstream>
+
+#include "model/projection.hpp"
+
+namespace rtk::plan {
+namespace {
+
+struct Style {
+  bool on;
+  [[nodiscard]] std::string paint(const std::string& code, const std::string& text) const {
+    return on ? "\033[" + code + "m" + text + "\033[0m" : text;
+  }
+};
+
+std::string symbol(MeetingAction a) {
+  switch (a) {
+    case MeetingAction::Create: return "+";
+    case MeetingAction::Update: return "~";
+    case MeetingAction::Replace: return "±";
+    case MeetingAction::Deactivate: return "-";
+    case MeetingAction::None: return "~";
+  }
+  return "~";
+}
+
+std::string colour_of(const std::string& sym) {
+  if (sym == "+") return "32";
+  if (sym == "-") return "31";
+  if (sym == "±") return "35";
+  return "33";
+}
+
+std::string op_symbol(OpKind k) {
+  switch (k) {
+    case OpKind::AddParticipant:
+    case OpKind::CreateMeeting: return "+";
+    case OpKind::RemoveParticipant:
+    case OpKind::DeactivateMeeting: return "-";
+    case OpKind::RotateToken: return "↻";
+    case OpKind::ReplaceMeeting: return "±";
+    default: return "~";
+  }
+}
+
+std::string heading(const MeetingPlan& mp) {
+  std::string what = to_string(mp.action);
+  if (mp.action == MeetingAction::Replace) what = "replace via PUT";
+  if (mp.action == MeetingAction::None) what = "participants";
+  std::string out = "meeting " + mp.key + " (" + what;
+  if (!mp.id.empty()) out += ", id " + mp.id;
+  return out + ")";
+}
+
+std::string change_line(const FieldChange& c) {
+  if (c.before.is_null()) return c.path + ": " + shown(c, c.after);
+  return c.path + ": " + shown(c, c.before) + " → " + shown(c, c.after);
+}
+
+std::string participant_line(const Operation& op) {
+  switch (op.kind) {
+    case OpKind::AddParticipant:
+      return "participant " + op.participant + " (" + op.body.value("preset_name", "") + ")";
+    case OpKind::RemoveParticipant: return "participant " + op.participant;
+    case OpKind::RotateToken: return "participant " + op.participant + ": rotate join token";
+    default: {
+      std::string out = "participant " + op.participant + ": ";
+      for (size_t i = 0; i < op.changes.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += change_line(op.changes[i]);
+      }
+      return out;
+    }
+  }
+}
+
+std::string plural(int n, const std::string& what) { return std::to_string(n) + " " + what; }
+
+}  // namespace
+
+std::string shown(const FieldChange& c, const json& value) {
+  if (c.sensitive) return model::kSensitive;
+  if (value.is_null()) return "(none)";
+  return value.dump();
+}
+
+std::string summary_line(const Plan& plan) {
+  const Counts& c = plan.counts;
+  if (!c.any()) return "No changes. Meetings match the configuration.";
+  std::string out = "Plan: " + plural(c.create, "to create") + ", " + plural(c.update, "to update") +
+                    ", " + plural(c.replace, "to replace") + ", " +
+                    plural(c.deactivate, "to deactivate") + "; participants: " +
+                    plural(c.add, "to add") + ", " + plural(c.edit, "to edit") + ", " +
+                    plural(c.remove, "to remove");
+  if (c.rotate > 0) out += "; " + plural(c.rotate, c.rotate == 1 ? "token to rotate" : "tokens to rotate");
+  return out + ".";
+}
+
+std::string render_text(const Plan& plan, const RenderContext& ctx) {
+  Style st{ctx.color};
+  std::ostringstream out;
+  if (plan.has_changes()) out << "rtksync will perform the following actions:\n\n";
+  for (const auto& mp : plan.meetings) {
+    if (mp.ops.empty()) {
+      for (const auto& n : mp.notes) out << "  note: " << n << "\n";
+      continue;
+    }
+    std::string sym = symbol(mp.action);
+    out << "  " << st.paint(colour_of(sym), sym + " " + heading(mp)) << "\n";
+    for (const auto& op : mp.ops) {
+      std::string osym = op_symbol(op.kind);
+      if (is_meeting_op(op.kind)) {
+        for (const auto& c : op.changes) {
+          std::string csym = op.kind == OpKind::CreateMeeting ? "+" : "~";
+          out << "      " << st.paint(colour_of(csym), csym) << " " << change_line(c) << "\n";
+        }
+      } else {
+        out << "      " << st.paint(colour_of(osym), osym) << " " << participant_line(op) << "\n";
+      }
+    }
+    for (const auto& n : mp.notes) out << "      note: " << n << "\n";
+    out << "\n";
+  }
+  for (const auto& w : plan.warnings) out << st.paint("33", "warning: ") << w << "\n";
+  for (const auto& e : plan.errors) out << st.paint("31", "error: ") << e << "\n";
+  if (!plan.warnings.empty() || !plan.errors.empty()) out << "\n";
+  out << st.paint("1", summary_line(plan)) << "\n";
+  out << ctx.api_calls << " API calls (" << ctx.retries << " retries).\n";
+  return out.str();
+}
+
+json render_json(const Plan& plan, const RenderContext& ctx) {
+  json meetings = json::array();
+  for (const auto& mp : plan.meetings) {
+    json ops = json::array();
+    for (const auto& op : mp.ops) {
+      json changes = json::array();
+      for (const auto& c : op.changes) {
+        changes.push_back({{"path", c.path},
+                           {"before", c.sensitive && !c.before.is_null() ? json(model::kSensitive) : c.before},
+                           {"after", c.sensitive && !c.after.is_null() ? json(model::kSensitive) : c.after},
+                           {"sensitive", c.sensitive}});
+      }
+      json o{{"kind", to_string(op.kind)}, {"method", http_method(op.kind)}, {"changes", changes}};
+      if (!op.participant.empty()) o["participant"] = op.participant;
+      ops.push_back(o);
+    }
+    meetings.push_back({{"key", mp.key},
+                        {"id", mp.id.empty() ? json() : json(mp.id)},
+                        {"title", mp.title},
+                        {"action", to_string(mp.action)},
+                        {"operations", ops},
+                        {"notes", mp.notes}});
+  }
+  const Counts& c = plan.counts;
+  return json{{"format_version", kJsonFormatVersion},
+              {"changes", plan.has_changes()},
+              {"summary",
+               {{"meetings", {{"create", c.create}, {"update", c.update}, {"replace", c.replace},
+                              {"deactivate", c.deactivate}}},
+                {"participants", {{"add", c.add}, {"edit", c.edit}, {"remove", c.remove},
+                                  {"rotate_token", c.rotate}}}}},
+              {"meetings", meetings},
+              {"errors", plan.errors},
+              {"warnings", plan.warnings},
+              {"api_calls", {{"total", ctx.api_calls}, {"retries", ctx.retries}}}};
+}
+
+std::string render_markdown(const Plan& plan, const RenderContext& ctx) {
+  std::ostringstream out;
+  out << "### rtksync plan\n\n";
+  if (!plan.errors.empty()) {
+    out << "> [!CAUTION]\n";
+    for (const auto& e : plan.errors) out << "> " << e << "\n";
+    out << "\n";
+  }
+  out << "**" << summary_line(plan) << "**\n\n";
+  if (plan.has_changes()) {
+    out << "| | meeting | action | participants (+/~/−) |\n|---|---|---|---|\n";
+    for (const auto& mp : plan.meetings) {
+      if (mp.ops.empty()) continue;
+      int add = 0, edit = 0, remove = 0;
+      for (const auto& op : mp.ops) {
+        add += op.kind == OpKind::AddParticipant;
+        edit += op.kind == OpKind::EditParticipant || op.kind == OpKind::RotateToken;
+        remove += op.kind == OpKind::RemoveParticipant;
+      }
+      out << "| " << symbol(mp.action) << " | `" << mp.key << "` | " << to_string(mp.action)
+          << " | " << add << " / " << edit << " / " << remove << " |\n";
+    }
+    out << "\n";
+    for (const auto& mp : plan.meetings) {
+      if (mp.ops.empty()) continue;
+      out << "<details><summary><code>" << mp.key << "</code>: " << heading(mp)
+          << "</summary>\n\n```diff\n";
+      for (const auto& op : mp.ops) {
+        if (is_meeting_op(op.kind)) {
+          for (const auto& c : op.changes) {
+            out << (op.kind == OpKind::CreateMeeting ? "+ " : "! ") << change_line(c) << "\n";
+          }
+        } else {
+          std::string s = op_symbol(op.kind);
+          out << (s == "+" ? "+ " : s == "-" ? "- " : "! ") << participant_line(op) << "\n";
+        }
+      }
+      out << "```\n";
+      for (const auto& n : mp.notes) out << "\n_note: " << n << "_\n";
+      out << "\n</details>\n\n";
+    }
+  }
+  for (const auto& w : plan.warnings) out << "- :warning: " << w << "\n";
+  out << "\n<sub>" << ctx.api_calls << " API calls (" << ctx.retries << " retries)</sub>\n";
+  return out.str();
+}
+
+}  // namespace rtk::plan

@@ -1,0 +1,131 @@
+#include "plan/saved_plan.hpp"
+
+#include "config/references.hpp"
+#include "model/digest.hpp"
+#include "model/projection.hpp"
+
+namespace rtk::plan {
+namespace {
+
+model::Resource resource_of(OpKind k) {
+  return is_meeting_op(k) ? model::Resource::Meeting : model::Resource::Participant;
+}
+
+std::optional<std::string> literal_secret(const Operation& op) {
+  std::optional<std::string> found;
+  model::for_each_leaf(resource_of(op.kind), op.body, [&](const model::Field& f, const json& v) {
+    if (f.has(model::kSecret) && (!v.is_string() || !config::has_reference(v.get<std::string>()))) {
+      found = std::string(f.path);
+    }
+  });
+  return found;
+}
+
+json change_to_json(const FieldChange& c) {
+  auto mask = [&](const json& v) { return c.sensitive && !v.is_null() ? json(model::kSensitive) : v; };
+  return json{{"path", c.path}, {"before", mask(c.before)}, {"after", mask(c.after)}, {"sensitive", c.sensitive}};
+}
+
+}  // namespace
+
+Result<json> to_plan_file(const SavedPlan& saved) {
+  json meetings = json::array();
+  for (const auto& mp : saved.plan.meetings) {
+    json ops = json::array();
+    for (const auto& op : mp.ops) {
+      if (auto path = literal_secret(op)) {
+        return Error{"meeting " + mp.key + ": " + *path + " is a literal secret; a plan file "
+                     "stores secrets only as ${env:...} references. Use a reference, or apply "
+                     "without --out."};
+      }
+      json changes = json::array();
+      for (const auto& c : op.changes) changes.push_back(change_to_json(c));
+      ops.push_back({{"kind", to_string(op.kind)},
+                     {"participant", op.participant},
+                     {"participant_id", op.participant_id},
+                     {"body", op.body},
+                     {"changes", changes},
+                     {"token_rotation", op.token_rotation}});
+    }
+    meetings.push_back({{"key", mp.key}, {"id", mp.id}, {"title", mp.title},
+                        {"action", to_string(mp.action)}, {"operations", ops}, {"notes", mp.notes}});
+  }
+  json fingerprints = json::object();
+  for (const auto& [key, fp] : saved.plan.fingerprints) {
+    fingerprints[key] = {{"meeting_id", fp.meeting_id}, {"updated_at", fp.updated_at},
+                         {"participants_digest", fp.participants_digest}};
+  }
+  return json{{"rtksync_plan", kPlanFileVersion},
+              {"tool_version", saved.tool_version},
+              {"created_at", saved.created_at},
+              {"target", {{"account_id", saved.account_id}, {"app_id", saved.app_id}}},
+              {"config_digest", saved.config_digest},
+              {"meetings", meetings},
+              {"fingerprints", fingerprints},
+              {"protect", saved.plan.protect},
+              {"warnings", saved.plan.warnings}};
+}
+
+Result<SavedPlan> from_plan_file(const json& j) {
+  try {
+    if (j.at("rtksync_plan").get<int>() != kPlanFileVersion) {
+      return Error{"unsupported plan file version " + j.at("rtksync_plan").dump()};
+    }
+    SavedPlan s;
+    s.tool_version = j.at("tool_version");
+    s.created_at = j.at("created_at");
+    s.account_id = j.at("target").at("account_id");
+    s.app_id = j.at("target").at("app_id");
+    s.config_digest = j.at("config_digest");
+    for (const auto& m : j.at("meetings")) {
+      MeetingPlan mp;
+      mp.key = m.at("key");
+      mp.id = m.at("id");
+      mp.title = m.value("title", "");
+      std::string action = m.at("action");
+      for (auto a : {MeetingAction::None, MeetingAction::Create, MeetingAction::Update,
+                     MeetingAction::Replace, MeetingAction::Deactivate}) {
+        if (to_string(a) == action) mp.action = a;
+      }
+      for (const auto& o : m.at("operations")) {
+        Operation op;
+        op.kind = op_kind_from_string(o.at("kind"));
+        op.participant = o.value("participant", "");
+        op.participant_id = o.value("participant_id", "");
+        op.body = o.at("body");
+        op.token_rotation = o.value("token_rotation", 0L);
+        for (const auto& c : o.at("changes")) {
+          op.changes.push_back({c.at("path"), c.at("before"), c.at("after"), c.value("sensitive", false)});
+        }
+        mp.ops.push_back(std::move(op));
+      }
+      mp.notes = m.value("notes", std::vector<std::string>{});
+      s.plan.meetings.push_back(std::move(mp));
+    }
+    for (const auto& [key, fp] : j.at("fingerprints").items()) {
+      s.plan.fingerprints[key] = {fp.at("meeting_id"), fp.at("updated_at"), fp.at("participants_digest")};
+    }
+    s.plan.protect = j.value("protect", std::map<std::string, bool>{});
+    s.plan.warnings = j.value("warnings", std::vector<std::string>{});
+    return s;
+  } catch (const std::exception& e) {
+    return Error{std::string("not a valid rtksync plan file: ") + e.what()};
+  }
+}
+
+std::string config_digest(const model::DesiredState& desired) {
+  json all = json::object();
+  for (const auto& [key, m] : desired.meetings) {
+    json fields = m.fields;
+    for (const auto& [path, ref] : m.references) model::set_path(fields, path, ref);
+    json people = json::object();
+    for (const auto& [cpid, p] : m.participants) {
+      people[cpid] = {{"fields", p.fields}, {"token_rotation", p.token_rotation.value_or(0)}};
+    }
+    all[key] = {{"fields", fields}, {"protect", m.protect}, {"participants", people},
+                {"participants_managed", m.participants_managed}};
+  }
+  return model::sha256_hex(all.dump());
+}
+
+}  // namespace rtk::plan

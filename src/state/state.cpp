@@ -1,0 +1,154 @@
+#include "state/state.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "model/digest.hpp"
+
+namespace rtk::state {
+
+std::string State::key_of(const std::string& id) const {
+  for (const auto& [key, m] : meetings) {
+    if (m.id == id) return key;
+  }
+  return "";
+}
+
+json to_json(const State& s) {
+  json meetings = json::object();
+  for (const auto& [key, m] : s.meetings) {
+    meetings[key] = json{{"id", m.id},
+                         {"updated_at", m.updated_at},
+                         {"object", m.object},
+                         {"protect", m.protect},
+                         {"deactivated", m.deactivated},
+                         {"digests", m.digests},
+                         {"token_rotations", m.token_rotations}};
+  }
+  json intents = json::array();
+  for (const auto& i : s.intents) {
+    intents.push_back({{"key", i.key}, {"title", i.title}, {"started_at", i.started_at}});
+  }
+  return json{{"version", s.version},   {"account_id", s.account_id}, {"app_id", s.app_id},
+              {"salt", s.salt},         {"meetings", meetings},       {"intents", intents}};
+}
+
+Result<State> from_json(const json& j) {
+  try {
+    State s;
+    s.version = j.at("version").get<int>();
+    if (s.version != kStateVersion) {
+      return Error{"state version " + std::to_string(s.version) + " is not supported (expected " +
+                   std::to_string(kStateVersion) + ")"};
+    }
+    s.account_id = j.at("account_id").get<std::string>();
+    s.app_id = j.at("app_id").get<std::string>();
+    s.salt = j.value("salt", "");
+    for (const auto& [key, m] : j.at("meetings").items()) {
+      MeetingState ms;
+      ms.id = m.at("id").get<std::string>();
+      ms.updated_at = m.value("updated_at", "");
+      ms.object = m.value("object", json::object());
+      ms.protect = m.value("protect", false);
+      ms.deactivated = m.value("deactivated", false);
+      ms.digests = m.value("digests", std::map<std::string, std::string>{});
+      ms.token_rotations = m.value("token_rotations", std::map<std::string, long>{});
+      s.meetings.emplace(key, std::move(ms));
+    }
+    for (const auto& i : j.value("intents", json::array())) {
+      s.intents.push_back({i.at("key"), i.value("title", ""), i.value("started_at", "")});
+    }
+    return s;
+  } catch (const json::exception& e) {
+    return Error{std::string("state file is not valid: ") + e.what()};
+  }
+}
+
+Result<State> load(const std::string& path, const std::string& account_id,
+                   const std::string& app_id) {
+  std::ifstream in(path);
+  if (!in) {
+    if (std::filesystem::exists(path)) return Error{"cannot read state file " + path};
+    State s;
+    s.account_id = account_id;
+    s.app_id = app_id;
+    s.salt = model::random_hex(16);
+    return s;
+  }
+  auto j = json::parse(in, nullptr, false);
+  if (j.is_discarded()) return Error{"state file " + path + " is not valid JSON"};
+  auto s = from_json(j);
+  if (!s) return Error{path + ": " + s.error().message};
+  if (s->salt.empty()) s->salt = model::random_hex(16);
+  if (s->account_id != account_id || s->app_id != app_id) {
+    return Error{"state file " + path + " belongs to account " + s->account_id + ", app " +
+                 s->app_id + "; this configuration targets account " + account_id + ", app " +
+                 app_id + ". Use another state path for another target."};
+  }
+  return s;
+}
+
+Result<Unit> write_atomically(const std::string& path, const std::string& text, unsigned mode) {
+  namespace fs = std::filesystem;
+  fs::path target(path);
+  fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::string tmp = (dir / ("." + target.filename().string() + ".tmp." + std::to_string(getpid()))).string();
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return Error{"cannot write " + tmp + ": " + std::strerror(errno)};
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return Error{"cannot write " + tmp + ": " + std::strerror(errno)};
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    return Error{"cannot flush " + tmp + ": " + std::strerror(errno)};
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return Error{"cannot replace " + path + ": " + std::strerror(errno)};
+  }
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return Unit{};
+}
+
+Result<Unit> save(const std::string& path, State& s) {
+  if (s.salt.empty()) s.salt = model::random_hex(16);
+  return write_atomically(path, to_json(s).dump(2) + "\n", 0644);
+}
+
+std::string now_iso() {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  std::time_t secs = ms / 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
+  return buf;
+}
+
+}  // namespace rtk::state

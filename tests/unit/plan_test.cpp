@@ -1,0 +1,377 @@
+// The pure planner: every rule of the plan issue, without a network.
+#include <gtest/gtest.h>
+
+#include "model/digest.hpp"
+#include "plan/diff.hpp"
+#include "plan/render.hpp"
+#include "plan/saved_plan.hpp"
+
+namespace rtk::plan {
+namespace {
+
+using model::json;
+
+const std::string kId = "11111111-1111-4111-8111-111111111111";
+
+struct World {
+  model::Project project;
+  model::DesiredState desired;
+  model::Observed observed;
+  state::State state;
+  bool allow_removals = false;
+
+  World() {
+    project.file = "rtksync.yaml";
+    state.salt = "salt";
+  }
+  model::DesiredMeeting& want(const std::string& key, json fields) {
+    auto& m = desired.meetings[key];
+    m.key = key;
+    m.fields = std::move(fields);
+    return m;
+  }
+  // A meeting on the server, bound to key in the state.
+  json& have(const std::string& key, json object, const std::string& id = kId) {
+    object["id"] = id;
+    object["updated_at"] = "2026-01-01T00:00:00.000Z";
+    object.emplace("status", "ACTIVE");
+    observed.summaries.push_back(object);
+    observed.meetings[id] = object;
+    state.meetings[key].id = id;
+    state.meetings[key].updated_at = object["updated_at"];
+    return observed.meetings[id];
+  }
+  Plan plan() const { return build_plan(PlanInput{project, desired, observed, state, allow_removals}); }
+};
+
+model::DesiredParticipant person(const std::string& id, json fields = json::object()) {
+  model::DesiredParticipant p;
+  p.custom_participant_id = id;
+  p.fields = std::move(fields);
+  p.fields["custom_participant_id"] = id;
+  p.fields.emplace("preset_name", "host");
+  return p;
+}
+
+json observed_person(const std::string& id, const std::string& preset = "host") {
+  return json{{"id", "pid-" + id}, {"custom_participant_id", id}, {"preset_name", preset}};
+}
+
+TEST(Plan, CreatePostsEveryManagedFieldButStatus) {
+  World w;
+  auto& m = w.want("standup", {{"title", "Standup"}, {"status", "INACTIVE"}, {"record_on_start", true}});
+  m.participants_managed = true;
+  m.participants["a"] = person("a");
+  auto p = w.plan();
+  ASSERT_EQ(p.meetings.size(), 1U);
+  const auto& mp = p.meetings[0];
+  EXPECT_EQ(mp.action, MeetingAction::Create);
+  ASSERT_EQ(mp.ops.size(), 3U);
+  EXPECT_EQ(mp.ops[0].kind, OpKind::CreateMeeting);
+  EXPECT_EQ(mp.ops[0].body, (json{{"title", "Standup"}, {"record_on_start", true}}));
+  EXPECT_EQ(mp.ops[1].kind, OpKind::UpdateMeeting);  // POST cannot set status
+  EXPECT_EQ(mp.ops[1].body, (json{{"status", "INACTIVE"}}));
+  EXPECT_EQ(mp.ops[2].kind, OpKind::AddParticipant);  // after the meeting exists
+  EXPECT_EQ(summary_line(p),
+            "Plan: 1 to create, 0 to update, 0 to replace, 0 to deactivate; participants: 1 to "
+            "add, 0 to edit, 0 to remove.");
+}
+
+TEST(Plan, CreateSuggestsImportWhenTheTitleExists) {
+  World w;
+  w.want("standup", {{"title", "Standup"}});
+  w.observed.summaries.push_back({{"id", kId}, {"title", "Standup"}});
+  auto p = w.plan();
+  ASSERT_EQ(p.meetings[0].notes.size(), 1U);
+  EXPECT_EQ(p.meetings[0].notes[0], "a meeting titled \"Standup\" already exists (id " + kId +
+                                        "): `rtksync import standup " + kId + "` it instead?");
+}
+
+struct NoChangeCase {
+  const char* name;
+  json desired;
+  json observed;
+};
+
+TEST(Plan, SemanticEqualityMeansNoChange) {
+  const NoChangeCase cases[] = {
+      {"integer vs float", {{"session_keep_alive_time_in_secs", 60}}, {{"session_keep_alive_time_in_secs", 60.0}}},
+      {"keywords as a set",
+       {{"ai_config", {{"transcription", {{"keywords", {"b", "a"}}}}}}},
+       {{"ai_config", {{"transcription", {{"keywords", {"a", "b"}}, {"language", "de"}}}}}}},
+      {"unmanaged field differs", {{"title", "t"}}, {{"title", "t"}, {"record_on_start", true}}},
+      {"server default for unmanaged", {{"title", "t"}}, {{"title", "t"}, {"persist_chat", false}}},
+      {"nested unmanaged sibling",
+       {{"recording_config", {{"max_seconds", 60}}}},
+       {{"recording_config", {{"max_seconds", 60}, {"file_name_prefix", "x"}}}}},
+  };
+  for (const auto& c : cases) {
+    World w;
+    w.want("m", c.desired);
+    w.have("m", c.observed);
+    auto p = w.plan();
+    EXPECT_FALSE(p.has_changes()) << c.name << "\n" << render_text(p, {});
+    EXPECT_EQ(summary_line(p), "No changes. Meetings match the configuration.");
+  }
+}
+
+TEST(Plan, UpdatePatchesOnlyChangedFieldsKeepingSiblings) {
+  World w;
+  w.want("m", {{"title", "New"}, {"record_on_start", true},
+               {"ai_config", {{"summarization", {{"word_limit", 300}}}}}});
+  w.have("m", {{"title", "Old"}, {"record_on_start", true},
+               {"ai_config", {{"summarization", {{"word_limit", 150}, {"text_format", "markdown"}}},
+                              {"transcription", {{"language", "de"}}}}}});
+  auto p = w.plan();
+  ASSERT_EQ(p.meetings.size(), 1U);
+  const auto& op = p.meetings[0].ops.at(0);
+  EXPECT_EQ(p.meetings[0].action, MeetingAction::Update);
+  EXPECT_EQ(op.kind, OpKind::UpdateMeeting);
+  EXPECT_EQ(op.body, (json{{"title", "New"},
+                           {"ai_config", {{"summarization", {{"word_limit", 300}, {"text_format", "markdown"}}},
+                                          {"transcription", {{"language", "de"}}}}}}));
+  ASSERT_EQ(op.changes.size(), 2U);
+  EXPECT_EQ(op.changes[0].path, "title");
+  EXPECT_EQ(op.changes[0].before, "Old");
+  EXPECT_EQ(op.changes[1].path, "ai_config.summarization.word_limit");
+}
+
+TEST(Plan, RecordingConfigChangeIsAFullPutThenStatusPatch) {
+  World w;
+  w.want("m", {{"status", "INACTIVE"}, {"recording_config", {{"max_seconds", 600}}}});
+  w.have("m", {{"title", "Keep me"}, {"persist_chat", true},
+               {"recording_config", {{"max_seconds", 60}, {"file_name_prefix", "rec"}}}});
+  auto p = w.plan();
+  const auto& mp = p.meetings.at(0);
+  EXPECT_EQ(mp.action, MeetingAction::Replace);
+  ASSERT_EQ(mp.ops.size(), 2U);
+  EXPECT_EQ(mp.ops[0].kind, OpKind::ReplaceMeeting);
+  EXPECT_EQ(mp.ops[0].body,
+            (json{{"title", "Keep me"}, {"persist_chat", true},
+                  {"recording_config", {{"max_seconds", 600}, {"file_name_prefix", "rec"}}}}));
+  EXPECT_FALSE(mp.ops[0].body.contains("status"));
+  EXPECT_EQ(mp.ops[1].kind, OpKind::UpdateMeeting);
+  EXPECT_EQ(mp.ops[1].body, (json{{"status", "INACTIVE"}}));
+}
+
+TEST(Plan, PutThatWouldEraseCredentialsIsAnError) {
+  World w;
+  w.want("m", {{"recording_config", {{"max_seconds", 600}}}});
+  w.have("m", {{"recording_config", {{"max_seconds", 60}, {"storage_config", {{"type", "aws"}, {"bucket", "b"}}}}}});
+  auto p = w.plan();
+  ASSERT_EQ(p.errors.size(), 1U);
+  EXPECT_NE(p.errors[0].find("would erase the stored storage credentials (access_key, secret)"),
+            std::string::npos);
+  EXPECT_TRUE(p.meetings.empty() || p.meetings[0].ops.empty());
+}
+
+TEST(Plan, WriteOnlyValuesCompareByDigest) {
+  const std::string ak = "recording_config.storage_config.access_key";
+  const std::string sk = "recording_config.storage_config.secret";
+  World w;
+  auto& m = w.want("m", {{"recording_config", {{"storage_config", {{"type", "aws"}, {"access_key", "AK1"}, {"secret", "S1"}}}}}});
+  m.references[ak] = "${env:AK}";
+  m.references[sk] = "${env:SK}";
+  w.have("m", {{"recording_config", {{"storage_config", {{"type", "aws"}}}}}});
+  w.state.meetings["m"].digests[ak] = model::secret_digest("salt", ak, "AK1");
+  w.state.meetings["m"].digests[sk] = model::secret_digest("salt", sk, "S1");
+  EXPECT_FALSE(w.plan().has_changes());
+
+  w.desired.meetings["m"].fields["recording_config"]["storage_config"]["secret"] = "S2";  // rotated
+  auto p = w.plan();
+  ASSERT_EQ(p.meetings.size(), 1U);
+  EXPECT_EQ(p.meetings[0].action, MeetingAction::Replace);
+  const auto& body = p.meetings[0].ops[0].body;
+  EXPECT_EQ(body["recording_config"]["storage_config"]["secret"], "${env:SK}");  // reference only
+  EXPECT_EQ(body["recording_config"]["storage_config"]["access_key"], "${env:AK}");
+  ASSERT_EQ(p.meetings[0].ops[0].changes.size(), 1U);
+  EXPECT_TRUE(p.meetings[0].ops[0].changes[0].sensitive);
+}
+
+TEST(Plan, SecretsAreMaskedInEveryFormat) {
+  World w;
+  auto& m = w.want("m", {{"recording_config", {{"storage_config",
+      {{"type", "sftp"}, {"password", "hunter2"}, {"secret", "S3CR3T"}, {"access_key", "AKIA"}}}}}});
+  m.references["recording_config.storage_config.secret"] = "${env:SK}";
+  m.references["recording_config.storage_config.access_key"] = "${env:AK}";
+  m.references["recording_config.storage_config.password"] = "${env:PW}";
+  auto p = w.plan();
+  std::string text = render_text(p, {}) + render_markdown(p, {}) + render_json(p, {}).dump();
+  SavedPlan saved{p, "acc", "app", "digest", "0.1.0", "now"};
+  auto file = to_plan_file(saved);
+  ASSERT_TRUE(file.ok()) << file.error().message;
+  text += file->dump();
+  for (const char* secret : {"hunter2", "S3CR3T", "AKIA"}) {
+    EXPECT_EQ(text.find(secret), std::string::npos) << secret;
+  }
+  EXPECT_NE(text.find("(sensitive)"), std::string::npos);
+}
+
+TEST(Plan, PlanFileRefusesLiteralSecrets) {
+  World w;
+  w.want("m", {{"recording_config", {{"storage_config", {{"type", "sftp"}, {"password", "hunter2"}}}}}});
+  auto file = to_plan_file(SavedPlan{w.plan(), "a", "b", "c", "d", "e"});
+  ASSERT_FALSE(file.ok());
+  EXPECT_NE(file.error().message.find("recording_config.storage_config.password is a literal secret"),
+            std::string::npos);
+}
+
+TEST(Plan, RemovedFromYamlIsDeactivatedNeverDeleted) {
+  World w;
+  w.want("keep", {{"title", "k"}});
+  w.have("keep", {{"title", "k"}}, "22222222-2222-4222-8222-222222222222");
+  w.have("gone", {{"title", "g"}});
+  auto p = w.plan();
+  ASSERT_EQ(p.meetings.size(), 1U);
+  EXPECT_EQ(p.meetings[0].key, "gone");
+  EXPECT_EQ(p.meetings[0].action, MeetingAction::Deactivate);
+  EXPECT_EQ(p.meetings[0].ops[0].kind, OpKind::DeactivateMeeting);
+  EXPECT_EQ(http_method(p.meetings[0].ops[0].kind), "PATCH");
+  EXPECT_EQ(p.meetings[0].ops[0].body, (json{{"status", "INACTIVE"}}));
+
+  w.observed.summaries.back()["status"] = "INACTIVE";  // already inactive: nothing to do
+  EXPECT_FALSE(w.plan().has_changes());
+}
+
+TEST(Plan, ProtectedMeetingIsNeverDeactivated) {
+  World w;
+  w.want("keep", {{"title", "k"}});
+  w.have("keep", {{"title", "k"}}, "22222222-2222-4222-8222-222222222222");
+  w.have("vip", {{"title", "v"}});
+  w.state.meetings["vip"].protect = true;  // remembered although its YAML block is gone
+  auto p = w.plan();
+  EXPECT_FALSE(p.has_changes());
+  ASSERT_EQ(p.warnings.size(), 1U);
+  EXPECT_NE(p.warnings[0].find("is protected"), std::string::npos);
+}
+
+TEST(Plan, DeactivationSafetyLimit) {
+  World w;
+  w.want("keep", {{"title", "k"}});
+  w.have("keep", {{"title", "k"}}, "22222222-2222-4222-8222-222222222220");
+  for (int i = 0; i < 4; ++i) {
+    w.have("gone" + std::to_string(i), {{"title", "g"}}, "22222222-2222-4222-8222-22222222222" + std::to_string(i + 1));
+  }
+  auto p = w.plan();
+  ASSERT_EQ(p.errors.size(), 1U);
+  EXPECT_NE(p.errors[0].find("deactivates 4 meetings"), std::string::npos);
+  EXPECT_NE(p.errors[0].find("--allow-removals"), std::string::npos);
+  w.project.limits.max_deactivations = 4;
+  EXPECT_TRUE(w.plan().errors.empty());
+  w.project.limits.max_deactivations = 3;
+  w.allow_removals = true;
+  EXPECT_TRUE(w.plan().errors.empty());
+  EXPECT_EQ(w.plan().counts.deactivate, 4);
+}
+
+TEST(Plan, EmptyConfigurationIsRefusedOutright) {
+  World w;
+  w.have("a", {{"title", "a"}});
+  w.allow_removals = true;
+  auto p = w.plan();
+  ASSERT_EQ(p.errors.size(), 1U);
+  EXPECT_NE(p.errors[0].find("declares no meetings"), std::string::npos);
+  EXPECT_FALSE(p.has_changes());
+}
+
+TEST(Plan, BoundMeetingMissingOnServerIsAnErrorWithTheFix) {
+  World w;
+  w.want("m", {{"title", "t"}});
+  w.state.meetings["m"].id = kId;
+  w.observed.missing.insert(kId);
+  auto p = w.plan();
+  ASSERT_EQ(p.errors.size(), 1U);
+  EXPECT_NE(p.errors[0].find("meeting m is bound to id " + kId), std::string::npos);
+  EXPECT_NE(p.errors[0].find("rtksync state rm m"), std::string::npos);
+}
+
+TEST(Plan, ParticipantsAddEditRemoveAndRotate) {
+  World w;
+  auto& m = w.want("m", {{"title", "t"}});
+  m.participants_managed = true;
+  m.participants["new"] = person("new");
+  m.participants["same"] = person("same", {{"name", "Same"}});
+  m.participants["renamed"] = person("renamed", {{"name", "After"}, {"preset_name", "viewer"}});
+  auto rot = person("rot");
+  rot.token_rotation = 2;
+  m.participants["rot"] = rot;
+  w.have("m", {{"title", "t"}});
+  w.state.meetings["m"].token_rotations["rot"] = 1;
+  auto same = observed_person("same");
+  same["name"] = "Same";
+  auto renamed = observed_person("renamed");
+  renamed["name"] = "Before";
+  w.observed.participants[kId] = {same, renamed, observed_person("rot"), observed_person("old")};
+  auto p = w.plan();
+  ASSERT_EQ(p.meetings.size(), 1U);
+  EXPECT_EQ(p.meetings[0].action, MeetingAction::None);
+  std::vector<std::pair<OpKind, std::string>> ops;
+  for (const auto& op : p.meetings[0].ops) ops.emplace_back(op.kind, op.participant);
+  EXPECT_EQ(ops, (std::vector<std::pair<OpKind, std::string>>{
+                     {OpKind::AddParticipant, "new"},
+                     {OpKind::EditParticipant, "renamed"},
+                     {OpKind::RotateToken, "rot"},
+                     {OpKind::RemoveParticipant, "old"}}));
+  const auto& edit = p.meetings[0].ops[1];
+  EXPECT_EQ(edit.body, (json{{"name", "After"}, {"preset_name", "viewer"}}));
+  EXPECT_EQ(edit.participant_id, "pid-renamed");
+  EXPECT_EQ(p.meetings[0].ops[3].participant_id, "pid-old");
+  EXPECT_EQ(p.counts.add, 1);
+  EXPECT_EQ(p.counts.edit, 1);
+  EXPECT_EQ(p.counts.remove, 1);
+  EXPECT_EQ(p.counts.rotate, 1);
+  EXPECT_EQ(p.fingerprints.at("m").participants_digest, participants_digest(w.observed.participants[kId]));
+}
+
+TEST(Plan, ParticipantRemovalSafetyLimit) {
+  World w;
+  auto& m = w.want("m", {{"title", "t"}});
+  m.participants_managed = true;
+  w.have("m", {{"title", "t"}});
+  std::vector<json> people;
+  for (int i = 0; i < 20; ++i) {
+    people.push_back(observed_person("p" + std::to_string(i)));
+    if (i >= 6) m.participants["p" + std::to_string(i)] = person("p" + std::to_string(i));
+  }
+  w.observed.participants[kId] = people;  // 6 of 20 removed: 30% and more than 5
+  auto p = w.plan();
+  ASSERT_EQ(p.errors.size(), 1U);
+  EXPECT_NE(p.errors[0].find("removes 6 of 20 participants"), std::string::npos);
+  m.participants["p0"] = person("p0");  // 5 removed: not more than 5
+  EXPECT_TRUE(w.plan().errors.empty());
+}
+
+TEST(Plan, UnmanagedParticipantListIsLeftAlone) {
+  World w;
+  w.want("m", {{"title", "t"}});  // no participants key
+  w.have("m", {{"title", "t"}});
+  w.observed.participants[kId] = {observed_person("x")};
+  EXPECT_FALSE(w.plan().has_changes());
+}
+
+TEST(Plan, OutputIsDeterministic) {
+  World w;
+  for (const char* k : {"b", "a", "c"}) w.want(k, {{"title", k}, {"persist_chat", true}});
+  auto one = w.plan();
+  auto two = w.plan();
+  EXPECT_EQ(render_text(one, {}), render_text(two, {}));
+  EXPECT_EQ(render_json(one, {}).dump(), render_json(two, {}).dump());
+  EXPECT_EQ(one.meetings[0].key, "a");
+  EXPECT_EQ(one.meetings[2].key, "c");
+}
+
+TEST(Plan, SavedPlanRoundTrips) {
+  World w;
+  auto& m = w.want("m", {{"title", "t"}});
+  m.participants_managed = true;
+  m.participants["a"] = person("a");
+  SavedPlan saved{w.plan(), "acc", "app", "cd", "0.1.0", "2026-01-01T00:00:00Z"};
+  auto file = to_plan_file(saved);
+  ASSERT_TRUE(file.ok());
+  auto back = from_plan_file(*file);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(to_plan_file(*back)->dump(), file->dump());
+}
+
+}  // namespace
+}  // namespace rtk::plan
