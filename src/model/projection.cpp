@@ -44,6 +44,11 @@ json without_write_only(Resource r, const json& value) {
       r, value, [](const Field& f) { return !f.has(kWriteOnly) && !f.has(kLocal); }, true);
 }
 
+json without_secrets(Resource r, const json& value) {
+  return project(
+      r, value, [](const Field& f) { return !f.has(kSecret) && !f.has(kLocal); }, true);
+}
+
 json redact(Resource r, const json& value) {
   if (!value.is_object()) return value;
   json out = project(r, value, [](const Field&) { return true; }, true);

@@ -23,6 +23,8 @@ json body_for(Resource r, const json& value, Verb verb);
 json summary_of(Resource r, const json& value);
 // The object without write-only fields (what GET returns).
 json without_write_only(Resource r, const json& value);
+// The object without any secret field (what the state file may keep).
+json without_secrets(Resource r, const json& value);
 // Every secret field replaced by "(sensitive)"; unknown fields kept. One function serves
 // every output path: text, JSON, markdown, logs, plan files.
 json redact(Resource r, const json& value);

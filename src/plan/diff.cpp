@@ -53,16 +53,17 @@ MeetingDiff diff_meeting(const model::DesiredMeeting& d, const json& observed,
     if (f.has(model::kLocal)) return;
     std::string path(f.path);
     FieldChange c{path, json(), value, f.has(model::kSecret)};
-    if (f.has(model::kWriteOnly)) {
+    const json* fresh = model::get_path(observed, path);
+    if (f.has(model::kSecret) && (f.has(model::kWriteOnly) || fresh == nullptr)) {
+      // Never returned (write-only), or stripped from the state's cached copy: by digest.
       auto it = st.digests.find(path);
       auto digest = model::secret_digest(salt, path, value.is_string() ? value.get<std::string>() : value.dump());
       if (it != st.digests.end() && it->second == digest) return;
       out.needs_put.push_back(std::move(c));
       return;
     }
-    const json* current = model::get_path(observed, path);
-    if (same_value(f, value, current)) return;
-    if (current != nullptr) c.before = *current;
+    if (same_value(f, value, fresh)) return;
+    if (fresh != nullptr) c.before = *fresh;
     const Field* top = model::find_field(Resource::Meeting, top_of(path));
     if (top != nullptr && top->accepts(model::kPatch)) {
       if (path == "status") out.status_changed = true;
@@ -263,26 +264,6 @@ void plan_deactivate(const std::string& key, const state::MeetingState& st, cons
                              {{"status", summary->value("status", "ACTIVE"), "INACTIVE", false}}, 0});
 }
 
-void count_ops(Plan& plan) {
-  Counts c;
-  for (const auto& mp : plan.meetings) {
-    switch (mp.action) {
-      case MeetingAction::Create: ++c.create; break;
-      case MeetingAction::Update: ++c.update; break;
-      case MeetingAction::Replace: ++c.replace; break;
-      case MeetingAction::Deactivate: ++c.deactivate; break;
-      case MeetingAction::None: break;
-    }
-    for (const auto& op : mp.ops) {
-      if (op.kind == OpKind::AddParticipant) ++c.add;
-      if (op.kind == OpKind::EditParticipant) ++c.edit;
-      if (op.kind == OpKind::RemoveParticipant) ++c.remove;
-      if (op.kind == OpKind::RotateToken) ++c.rotate;
-    }
-  }
-  plan.counts = c;
-}
-
 void fingerprint(const MeetingPlan& mp, const model::Observed& observed, Plan& plan) {
   if (mp.id.empty()) return;
   Fingerprint fp{mp.id, "", ""};
@@ -351,7 +332,7 @@ Plan build_plan(const PlanInput& in) {
                           std::to_string(in.project.limits.max_deactivations) +
                           ". If this is intended, pass --allow-removals.");
   }
-  count_ops(plan);
+  plan.counts = count_operations(plan.meetings);
   return plan;
 }
 

@@ -57,6 +57,26 @@ std::string to_string(MeetingAction a) {
   return "?";
 }
 
+Counts count_operations(const std::vector<MeetingPlan>& meetings) {
+  Counts c;
+  for (const auto& mp : meetings) {
+    switch (mp.action) {
+      case MeetingAction::Create: ++c.create; break;
+      case MeetingAction::Update: ++c.update; break;
+      case MeetingAction::Replace: ++c.replace; break;
+      case MeetingAction::Deactivate: ++c.deactivate; break;
+      case MeetingAction::None: break;
+    }
+    for (const auto& op : mp.ops) {
+      if (op.kind == OpKind::AddParticipant) ++c.add;
+      if (op.kind == OpKind::EditParticipant) ++c.edit;
+      if (op.kind == OpKind::RemoveParticipant) ++c.remove;
+      if (op.kind == OpKind::RotateToken) ++c.rotate;
+    }
+  }
+  return c;
+}
+
 std::string participants_digest(const std::vector<json>& participants) {
   std::vector<std::string> rows;
   rows.reserve(participants.size());

@@ -82,6 +82,8 @@ struct Plan {
   [[nodiscard]] bool has_changes() const { return counts.any(); }
 };
 
+Counts count_operations(const std::vector<MeetingPlan>& meetings);
+
 // The participant-set fingerprint of a listed participant array.
 std::string participants_digest(const std::vector<json>& participants);
 

@@ -1,0 +1,92 @@
+// cli/plan_command: `rtksync plan`: observe, diff, render; optionally save the plan.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "apply/intents.hpp"
+#include "cli/command.hpp"
+#include "cli/session.hpp"
+#include "cli/version.hpp"
+#include "plan/render.hpp"
+#include "plan/saved_plan.hpp"
+
+namespace rtk::cli {
+
+void print_plan(const plan::Plan& plan, Format format, const api::CallStats& stats) {
+  plan::RenderContext ctx{format == Format::Text && stdout_is_tty(), stats.total, stats.retries};
+  switch (format) {
+    case Format::Text: std::cout << plan::render_text(plan, ctx); break;
+    case Format::Json: std::cout << plan::render_json(plan, ctx).dump(2) << "\n"; break;
+    case Format::Markdown: std::cout << plan::render_markdown(plan, ctx); break;
+  }
+}
+
+int plan_command(int argc, char** argv) {
+  cxxopts::Options options("rtksync plan",
+                           "Show what apply would change. Reads the API; changes nothing.\n"
+                           "Exit 0: no changes (or changes without --detailed-exitcode); 1: "
+                           "error; 2: changes present with --detailed-exitcode.");
+  add_common_options(options);
+  add_api_options(options);
+  // clang-format off
+  options.add_options("plan")
+    ("out", "save the plan to FILE for `rtksync apply FILE`", cxxopts::value<std::string>())
+    ("detailed-exitcode", "exit 2 when there are changes")
+    ("allow-removals", "pass the safety limits on deactivations and participant removals");
+  // clang-format on
+  int code = kExitOk;
+  auto args = parse_args(options, argc, argv, code);
+  if (!args) return code;
+  set_log_level(*args);
+  auto format = parse_format((*args)["format"].as<std::string>(), std::cerr);
+  if (!format) return kExitError;
+  auto config = load_config(*args, std::cerr);
+  if (!config) return kExitError;
+  const auto& project = config->project;
+  auto state_path = (std::filesystem::path(project.root) / project.state_path).string();
+  auto state = state::load(state_path, project.account_id, project.app_id);
+  if (!state) {
+    std::cerr << "error: " << state.error().message << "\n";
+    return kExitError;
+  }
+  auto copts = client_options(*args, project);
+  if (!copts) return kExitError;
+  api::Client client(*copts);
+  if (!state->intents.empty()) {  // a crashed apply: look, in memory only (plan writes nothing)
+    auto resolved = apply::resolve_intents(client, *state);
+    if (!resolved) {
+      std::cerr << "error: " << resolved.error().message() << "\n";
+      return kExitError;
+    }
+    for (const auto& r : *resolved) {
+      for (const auto& n : r.notes) std::cerr << "note: " << n << " (apply will record this)\n";
+    }
+  }
+  auto planned = observe_and_plan(client, *config, *state, args->count("allow-removals") != 0U);
+  if (!planned) {
+    std::cerr << "error: " << planned.error().message() << "\n";
+    return kExitError;
+  }
+  const auto& plan = planned->plan;
+  print_plan(plan, *format, client.stats());
+  if (!plan.errors.empty()) return kExitError;
+  if (args->count("out") != 0U) {
+    plan::SavedPlan saved{plan, project.account_id, project.app_id,
+                          plan::config_digest(config->desired), kVersion, state::now_iso()};
+    auto file = plan::to_plan_file(saved);
+    if (!file) {
+      std::cerr << "error: " << file.error().message << "\n";
+      return kExitError;
+    }
+    auto out = (*args)["out"].as<std::string>();
+    auto written = state::write_atomically(out, file->dump(2) + "\n", 0600);
+    if (!written) {
+      std::cerr << "error: " << written.error().message << "\n";
+      return kExitError;
+    }
+    std::cerr << "Saved the plan to " << out << ". Apply exactly it with: rtksync apply " << out << "\n";
+  }
+  return (args->count("detailed-exitcode") != 0U && plan.has_changes()) ? kExitChanges : kExitOk;
+}
+
+}  // namespace rtk::cli

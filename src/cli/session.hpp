@@ -1,0 +1,35 @@
+// cli/session: the imperative shell shared by plan, apply, import and export: builds the
+// API client from flags and environment, observes what the plan needs, and plans.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <cxxopts.hpp>
+
+#include "api/client.hpp"
+#include "config/loader.hpp"
+#include "model/observed.hpp"
+#include "plan/plan.hpp"
+#include "state/state.hpp"
+
+namespace rtk::cli {
+
+// Client options from --api-base-url/$CLOUDFLARE_API_BASE_URL, $CLOUDFLARE_API_TOKEN and the
+// tuning flags. nullopt (with a message on stderr) when something is missing or invalid.
+std::optional<api::ClientOptions> client_options(const cxxopts::ParseResult& args,
+                                                 const model::Project& project);
+
+struct Planned {
+  plan::Plan plan;
+  model::Observed observed;
+};
+
+// Observes exactly what the plan needs (see api/observe) and builds the plan.
+api::ApiResult<Planned> observe_and_plan(api::Client& client, const config::Loaded& config,
+                                         const state::State& state, bool allow_removals);
+
+bool stdout_is_tty();
+
+}  // namespace rtk::cli
