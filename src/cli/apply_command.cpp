@@ -229,6 +229,7 @@ int apply_command(int argc, char** argv) {
     }
   });
   if (tty) std::cout << "\r\033[K";
+  refresh_state(store, plan, nullptr);  // protect flags of meetings created just now
   for (const auto& r : report.results) {
     if (r.outcome == apply::Outcome::Done) continue;
     std::cout << apply::to_string(r.outcome) << ": " << r.meeting_key << ": " << r.description

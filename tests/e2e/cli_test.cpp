@@ -1,0 +1,303 @@
+// The rtksync binary end to end against the emulator: plan, apply, drift, call counts, every
+// change kind converging, stale plans, the lock, secrets, import and export.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <set>
+
+#include "state/lock.hpp"
+#include "support/repo.hpp"
+
+namespace rtk::testing {
+namespace {
+
+using nlohmann::json;
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+const char* kTwoMeetings = R"(meetings:
+  standup:
+    title: Standup
+    record_on_start: true
+    participants:
+      - { custom_participant_id: alice, name: Alice, preset_name: host }
+      - { custom_participant_id: bob, name: Bob, preset_name: guest }
+  review:
+    title: Review
+    participants: []
+)";
+
+TEST(Cli, ValidateExamplesAndInvalid) {
+  auto ok = run_command({RTKSYNC_BIN, "validate", "-c", std::string(RTKSYNC_SOURCE_DIR) + "/examples/rtksync.yaml"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_TRUE(contains(ok.out, "4 meetings, 12 participants: OK"));
+  auto bad = run_command({RTKSYNC_BIN, "validate", "-c", std::string(RTKSYNC_SOURCE_DIR) + "/examples/invalid/rtksync.yaml"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_TRUE(contains(bad.out, "18 errors, 4 warnings")) << bad.out;
+  auto as_json = run_command({RTKSYNC_BIN, "validate", "--format", "json", "-c",
+                              std::string(RTKSYNC_SOURCE_DIR) + "/examples/invalid/rtksync.yaml"});
+  auto diags = json::parse(as_json.out);
+  EXPECT_EQ(diags.size(), 22U);
+  EXPECT_EQ(diags[0]["severity"], "warning");
+  EXPECT_TRUE(diags[0].contains("line"));
+}
+
+TEST(Cli, FreshRepoPlansCreatesThenConverges) {
+  Repo repo;
+  repo.meetings(kTwoMeetings);
+  auto plan = repo.run({"plan", "--detailed-exitcode"});
+  EXPECT_EQ(plan.exit_code, 2) << plan.err;
+  EXPECT_TRUE(contains(plan.out, "Plan: 2 to create, 0 to update, 0 to replace, 0 to deactivate; "
+                                 "participants: 2 to add, 0 to edit, 0 to remove."))
+      << plan.out;
+  EXPECT_EQ(repo.all_meetings().size(), 0U);  // plan changed nothing
+  auto apply = repo.apply();
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  EXPECT_TRUE(contains(apply.out, "Apply complete: 4 done, 0 failed, 0 skipped."));
+  auto again = repo.run({"plan", "--detailed-exitcode"});
+  EXPECT_EQ(again.exit_code, 0) << again.out;
+  EXPECT_TRUE(contains(again.out, "No changes. Meetings match the configuration."));
+}
+
+TEST(Cli, ExamplesApplyFromEmptyThenPlanIsEmpty) {
+  Repo repo;
+  repo.copy_examples();
+  ASSERT_EQ(repo.apply().exit_code, 0);
+  auto plan = repo.run({"plan", "--detailed-exitcode"});
+  EXPECT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  EXPECT_EQ(repo.state()["meetings"]["incident-bridge"]["protect"], true);
+}
+
+TEST(Cli, DriftMadeByHandShowsTheExactField) {
+  Repo repo;
+  repo.meetings(kTwoMeetings);
+  ASSERT_EQ(repo.apply().exit_code, 0);
+  repo.api("PATCH", "/meetings/" + repo.id_of("standup"), {{"title", "Hacked"}, {"persist_chat", true}});
+  auto plan = repo.run({"plan", "--detailed-exitcode"});
+  EXPECT_EQ(plan.exit_code, 2);
+  EXPECT_TRUE(contains(plan.out, "~ title: \"Hacked\" → \"Standup\"")) << plan.out;
+  EXPECT_FALSE(contains(plan.out, "persist_chat"));  // unmanaged: not compared
+  auto j = json::parse(repo.run({"plan", "--format", "json"}).out);
+  EXPECT_EQ(j["meetings"][0]["operations"][0]["changes"][0]["path"], "title");
+  EXPECT_EQ(j["summary"]["meetings"]["update"], 1);
+}
+
+TEST(Cli, NoOpPlanMakesTheMinimumCalls) {
+  Repo repo({"--max-per-page", "2"});
+  std::string yaml = "meetings:\n";
+  const int managed = 5;
+  for (int i = 0; i < managed; ++i) {
+    yaml += "  m" + std::to_string(i) + ":\n    title: M" + std::to_string(i) +
+            "\n    participants:\n      - { custom_participant_id: p, preset_name: host }\n";
+  }
+  repo.meetings(yaml);
+  ASSERT_EQ(repo.apply().exit_code, 0);
+  for (int i = 0; i < 4; ++i) repo.api("POST", "/meetings", {{"title", "unmanaged " + std::to_string(i)}});
+  auto count = [&](const json& stats, const std::string& route) {
+    return stats["routes"].contains(route) ? stats["routes"][route]["count"].get<int>() : 0;
+  };
+  auto before = repo.stats();
+  auto plan = repo.run({"plan", "--detailed-exitcode"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out;
+  auto after = repo.stats();
+  auto delta = [&](const std::string& route) { return count(after, route) - count(before, route); };
+  const int total = managed + 4;
+  EXPECT_EQ(delta("GET /meetings"), (total + 1) / 2);  // ceil(9 / 2) list pages
+  EXPECT_EQ(delta("GET /meetings/{meeting_id}/participants"), managed);
+  EXPECT_EQ(delta("GET /meetings/{meeting_id}"), 0);  // no GETs: updated_at unchanged
+  EXPECT_EQ(after["total"].get<int>() - before["total"].get<int>(), (total + 1) / 2 + managed);
+  EXPECT_TRUE(contains(plan.out, std::to_string((total + 1) / 2 + managed) + " API calls (0 retries)."));
+}
+
+TEST(Cli, EveryChangeKindAppliesAndConverges) {
+  Repo repo;
+  repo.meetings(R"(meetings:
+  room:
+    title: Room
+    recording_config: { max_seconds: 600 }
+    participants:
+      - { custom_participant_id: alice, name: Alice, preset_name: host }
+      - { custom_participant_id: bob, name: Bob, preset_name: guest }
+  old:
+    title: Old
+)");
+  ASSERT_EQ(repo.apply().exit_code, 0);
+  std::string room = repo.id_of("room");
+  std::string old = repo.id_of("old");
+  // A field edit (PATCH), a recording_config change (PUT), participant add/edit/remove, a
+  // meeting removed from the YAML (deactivate) and a token rotation, all at once.
+  repo.meetings(R"(meetings:
+  room:
+    title: Room 2
+    recording_config: { max_seconds: 900 }
+    participants:
+      - { custom_participant_id: alice, name: Alice Liddell, preset_name: host, token_rotation: 1 }
+      - { custom_participant_id: carol, name: Carol, preset_name: guest }
+)");
+  std::string tokens = (repo.dir() / "tokens.json").string();
+  auto apply = repo.apply({"--tokens-out", tokens});
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  auto m = repo.api("GET", "/meetings/" + room)["data"];
+  EXPECT_EQ(m["title"], "Room 2");
+  EXPECT_EQ(m["recording_config"]["max_seconds"], 900);
+  EXPECT_EQ(repo.api("GET", "/meetings/" + old)["data"]["status"], "INACTIVE");
+  std::map<std::string, std::string> people;
+  const json listed = repo.api("GET", "/meetings/" + room + "/participants");
+  for (const auto& p : listed["data"]) {
+    people[p["custom_participant_id"]] = p.value("name", "");
+  }
+  EXPECT_EQ(people, (std::map<std::string, std::string>{{"alice", "Alice Liddell"}, {"carol", "Carol"}}))
+      << apply.out;
+  auto stats = repo.stats()["routes"];
+  EXPECT_EQ(stats["PUT /meetings/{meeting_id}"]["count"], 1);
+  EXPECT_EQ(stats["POST /meetings/{meeting_id}/participants/{participant_id}/token"]["count"], 1);
+  EXPECT_EQ(stats["DELETE /meetings/{meeting_id}/participants/{participant_id}"]["count"], 1);
+  // Tokens: only in the 0600 file, never on the terminal.
+  struct stat st {};
+  ASSERT_EQ(::stat(tokens.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600U);
+  std::ifstream in(tokens);
+  auto t = json::parse(in);
+  std::string alice_token = t["room"]["alice"];
+  EXPECT_FALSE(alice_token.empty());
+  EXPECT_FALSE(contains(apply.out + apply.err, alice_token));
+  EXPECT_EQ(repo.run({"plan", "--detailed-exitcode"}).exit_code, 0);
+  // The rotation is remembered: the next apply does not rotate again.
+  auto noop = repo.apply();
+  EXPECT_EQ(noop.exit_code, 0);
+  EXPECT_EQ(repo.stats()["routes"]["POST /meetings/{meeting_id}/participants/{participant_id}/token"]["count"], 1);
+}
+
+TEST(Cli, StalePlanIsRefusedAndChangesNothing) {
+  Repo repo;
+  repo.meetings(kTwoMeetings);
+  ASSERT_EQ(repo.apply().exit_code, 0);
+  repo.meetings(std::string(kTwoMeetings).replace(std::string(kTwoMeetings).find("Standup"), 7, "Standup 2") +
+                "  extra:\n    title: Extra\n");
+  std::string file = (repo.dir() / "plan.json").string();
+  ASSERT_EQ(repo.run({"plan", "--out", file}).exit_code, 0);
+  repo.api("PATCH", "/meetings/" + repo.id_of("standup"), {{"persist_chat", true}});  // the world moves
+  auto writes_before = repo.stats()["routes"];
+  auto apply = repo.run({"apply", file});
+  EXPECT_EQ(apply.exit_code, 1);
+  EXPECT_TRUE(contains(apply.err, "the plan is stale; nothing was changed")) << apply.err;
+  EXPECT_TRUE(contains(apply.err, "meeting standup changed since the plan was made"));
+  auto writes_after = repo.stats()["routes"];
+  EXPECT_EQ(writes_after["POST /meetings"], writes_before["POST /meetings"]);
+  EXPECT_EQ(writes_after["PATCH /meetings/{meeting_id}"], writes_before["PATCH /meetings/{meeting_id}"]);
+  EXPECT_EQ(repo.all_meetings().size(), 2U);
+  EXPECT_EQ(repo.api("GET", "/meetings/" + repo.id_of("standup"))["data"]["title"], "Standup");
+}
+
+TEST(Cli, SavedPlanAppliesExactly) {
+  Repo repo;
+  repo.meetings(kTwoMeetings);
+  std::string file = (repo.dir() / "plan.json").string();
+  ASSERT_EQ(repo.run({"plan", "--out", file}).exit_code, 0);
+  auto apply = repo.run({"apply", file});
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  EXPECT_EQ(repo.run({"plan", "--detailed-exitcode"}).exit_code, 0);
+  auto again = repo.run({"apply", file});  // the same plan twice: its creates are now stale
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_EQ(repo.all_meetings().size(), 2U);
+}
+
+TEST(Cli, SecondApplyFailsFastWithTheHolder) {
+  Repo repo;
+  repo.meetings(kTwoMeetings);
+  auto lock = state::Lock::acquire((repo.dir() / ".rtksync/state.json").string(), std::chrono::seconds(0));
+  ASSERT_TRUE(lock.ok());
+  auto apply = repo.apply();
+  EXPECT_EQ(apply.exit_code, 1);
+  EXPECT_TRUE(contains(apply.err, "the state is locked by pid " + std::to_string(::getpid())))
+      << apply.err;
+  EXPECT_EQ(repo.all_meetings().size(), 0U);  // it mutated nothing
+}
+
+TEST(Cli, SecretsNeverReachOutputStateOrPlanFiles) {
+  Repo repo;
+  repo.copy_examples();
+  std::string file = (repo.dir() / "plan.json").string();
+  auto plan = repo.run({"plan", "--out", file, "--log-level", "trace"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  auto apply = repo.apply({"--log-level", "trace"});
+  ASSERT_EQ(apply.exit_code, 0);
+  std::ifstream pf(file);
+  std::string plan_file((std::istreambuf_iterator<char>(pf)), std::istreambuf_iterator<char>());
+  std::ifstream sf(repo.dir() / ".rtksync/state.json");
+  std::string state_file((std::istreambuf_iterator<char>(sf)), std::istreambuf_iterator<char>());
+  std::string everything = plan.out + plan.err + apply.out + apply.err + plan_file + state_file;
+  for (const std::string& secret : {std::string("ak-SECRET-VALUE-1"), std::string("sk-SECRET-VALUE-2"),
+                                    std::string(EmulatorProcess::kToken)}) {
+    EXPECT_FALSE(contains(everything, secret)) << secret;
+  }
+  EXPECT_TRUE(contains(plan_file, "${env:REC_SECRET}"));
+  EXPECT_TRUE(contains(plan.out, "(sensitive)"));
+}
+
+TEST(Cli, RotatedSecretPlansAReplace) {
+  Repo repo;
+  repo.copy_examples();
+  ASSERT_EQ(repo.apply().exit_code, 0);
+  auto plan = repo.run({"plan", "--detailed-exitcode"}, {"REC_SECRET=rotated-value"});
+  EXPECT_EQ(plan.exit_code, 2);
+  EXPECT_TRUE(contains(plan.out, "± meeting weekly-standup (replace via PUT"));
+  EXPECT_TRUE(contains(plan.out, "recording_config.storage_config.secret: (sensitive)"));
+  ASSERT_EQ(repo.apply({}, {"REC_SECRET=rotated-value"}).exit_code, 0);
+  EXPECT_EQ(repo.run({"plan", "--detailed-exitcode"}, {"REC_SECRET=rotated-value"}).exit_code, 0);
+}
+
+TEST(Cli, ImportBindsInsteadOfCreating) {
+  Repo repo;
+  repo.meetings("meetings:\n  standup:\n    title: Standup\n");
+  std::string id = repo.api("POST", "/meetings", {{"title", "Standup"}})["data"]["id"];
+  auto plan = repo.run({"plan"});
+  EXPECT_TRUE(contains(plan.out, "`rtksync import standup " + id + "` it instead?")) << plan.out;
+  auto imported = repo.run({"import", "--by-title"});
+  EXPECT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_EQ(repo.id_of("standup"), id);
+  EXPECT_EQ(repo.run({"plan", "--detailed-exitcode"}).exit_code, 0);
+}
+
+TEST(Cli, ExportWritesYamlThatValidates) {
+  Repo repo;
+  repo.copy_examples();
+  ASSERT_EQ(repo.apply().exit_code, 0);
+  auto exported = repo.run({"export"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_TRUE(contains(exported.out, "company-all-hands:"));
+  std::filesystem::remove_all(repo.dir() / "meetings");
+  repo.write("meetings/exported.yaml", exported.out);
+  auto valid = repo.run({"validate"});
+  EXPECT_EQ(valid.exit_code, 0) << valid.out;
+}
+
+TEST(Cli, EmptyConfigurationIsRefused) {
+  Repo repo;
+  repo.meetings(kTwoMeetings);
+  ASSERT_EQ(repo.apply().exit_code, 0);
+  repo.meetings("meetings: {}\n");
+  auto apply = repo.apply({"--allow-removals"});
+  EXPECT_EQ(apply.exit_code, 1);
+  EXPECT_TRUE(contains(apply.out, "declares no meetings")) << apply.out;
+  for (const auto& m : repo.all_meetings()) EXPECT_EQ(m["status"], "ACTIVE");
+}
+
+TEST(Cli, StateCommands) {
+  Repo repo;
+  repo.meetings(kTwoMeetings);
+  ASSERT_EQ(repo.apply().exit_code, 0);
+  auto list = repo.run({"state", "list"});
+  EXPECT_TRUE(contains(list.out, "standup\t" + repo.id_of("standup")));
+  auto show = repo.run({"state", "show", "standup"});
+  EXPECT_EQ(json::parse(show.out)["id"], repo.id_of("standup"));
+  EXPECT_EQ(repo.run({"state", "rm", "review"}).exit_code, 0);
+  EXPECT_FALSE(repo.state()["meetings"].contains("review"));
+  EXPECT_EQ(repo.run({"state", "unlock"}).exit_code, 0);
+  EXPECT_EQ(repo.run({"state", "show", "nope"}).exit_code, 1);
+}
+
+}  // namespace
+}  // namespace rtk::testing
