@@ -28,6 +28,7 @@ void add_api_options(cxxopts::Options& options) {
     ("parallelism", "requests in flight at once", cxxopts::value<int>()->default_value("8"))
     ("rate-limit", "client-side budget N/SECONDS", cxxopts::value<std::string>()->default_value("1200/300"))
     ("max-retries", "retries for a failed idempotent request", cxxopts::value<int>()->default_value("5"))
+    ("retry-base-ms", "first backoff delay; doubles per retry, with jitter", cxxopts::value<int>()->default_value("250"))
     ("timeout", "total seconds allowed for one request", cxxopts::value<int>()->default_value("30"))
     ("insecure", "do not verify TLS certificates (only for a local emulator over https)");
   // clang-format on

@@ -30,6 +30,7 @@ std::optional<api::ClientOptions> client_options(const cxxopts::ParseResult& arg
   o.parallelism = args["parallelism"].as<int>();
   o.max_retries = args["max-retries"].as<int>();
   o.timeout_s = args["timeout"].as<int>();
+  o.backoff_base = std::chrono::milliseconds(std::max(1, args["retry-base-ms"].as<int>()));
   o.insecure = args.count("insecure") != 0U;
   auto rate = args["rate-limit"].as<std::string>();
   auto slash = rate.find('/');
