@@ -60,12 +60,14 @@ void read_participants(const YAML::Node& list, const FileContext& ctx, model::De
                 "participant of meeting " + m.key);
     model::DesiredParticipant p;
     p.pos = ctx.pos(item);
+    bool complete = true;
     for (const char* required : {"custom_participant_id", "preset_name"}) {
-      if (!item[required]) {
+      if (!sink.fields.contains(required) && sink.positions.count(required) == 0U) {
         ctx.diags->error(p.pos, std::string(required) + " is required for every participant");
+        complete = false;
       }
     }
-    if (!sink.fields.contains("custom_participant_id")) continue;
+    if (!complete || !sink.fields.contains("custom_participant_id")) continue;
     p.custom_participant_id = sink.fields["custom_participant_id"];
     if (sink.fields.contains("token_rotation")) {
       p.token_rotation = sink.fields["token_rotation"].get<long>();
@@ -74,7 +76,7 @@ void read_participants(const YAML::Node& list, const FileContext& ctx, model::De
     p.fields = std::move(sink.fields);
     auto [it, inserted] = m.participants.emplace(p.custom_participant_id, p);
     if (!inserted) {
-      ctx.diags->error(ctx.pos(item["custom_participant_id"]),
+      ctx.diags->error(sink.positions["custom_participant_id"],
                        "duplicate custom_participant_id " + p.custom_participant_id +
                            " in meeting " + m.key + " (first at line " +
                            std::to_string(it->second.pos.line) + ")");

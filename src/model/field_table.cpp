@@ -1,6 +1,7 @@
 #include "model/field_table.hpp"
 
 #include <array>
+#include <unordered_map>
 
 namespace rtk::model {
 namespace {
@@ -178,10 +179,17 @@ std::span<const Field> fields(Resource r) {
 }
 
 const Field* find_field(Resource r, std::string_view path) {
-  for (const auto& field : fields(r)) {
-    if (field.path == path) return &field;
-  }
-  return nullptr;
+  using Index = std::unordered_map<std::string_view, const Field*>;
+  static const auto build = [](std::span<const Field> table) {
+    Index index;
+    for (const auto& field : table) index.emplace(field.path, &field);
+    return index;
+  };
+  static const Index meeting = build(meeting_table());
+  static const Index participant = build(participant_table());
+  const Index& index = r == Resource::Meeting ? meeting : participant;
+  auto it = index.find(path);
+  return it == index.end() ? nullptr : it->second;
 }
 
 std::vector<const Field*> children(Resource r, std::string_view parent_path) {
