@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -51,12 +52,14 @@ std::string seed_file(int meetings, int participants) {
 int main(int argc, char** argv) {
   const int meetings = argc > 1 ? std::atoi(argv[1]) : 1000;
   const int participants = argc > 2 ? std::atoi(argv[2]) : 10;
-  const int latency_ms = 20;
+  const int latency_ms = argc > 3 ? std::atoi(argv[3]) : 20;
   std::string file = seed_file(meetings, participants);
   rtk::testing::EmulatorProcess emu({"--latency-ms", std::to_string(latency_ms), "--state", file});
   std::printf("%d meetings x %d participants, emulator latency %d ms\n", meetings, participants, latency_ms);
   std::printf("%-12s %10s %8s %14s %8s\n", "parallelism", "wall (s)", "calls", "bound (s)", "ratio");
-  for (int parallelism : {1, 4, 8, 16}) {
+  std::vector<int> levels{1, 4, 8, 16};
+  if (argc > 4) levels = {std::atoi(argv[4])};
+  for (int parallelism : levels) {
     rtk::api::ClientOptions o;
     o.base_url = emu.base_url();
     o.token = rtk::testing::EmulatorProcess::kToken;

@@ -81,14 +81,24 @@ Server::Server(ServerOptions options, Store& store)
   http_->set_keep_alive_max_count(100000);
   http_->set_keep_alive_timeout(30);
   http_->set_tcp_nodelay(true);  // no Nagle delay on small JSON answers
+  http_->set_socket_options([this](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd_ = sock;
+  });
   install_routes();
 }
 
 Server::~Server() = default;
 
 int Server::bind(int port) {
-  if (port == 0) return http_->bind_to_any_port("127.0.0.1");
-  return http_->bind_to_port("127.0.0.1", port) ? port : -1;
+  int bound = port == 0 ? http_->bind_to_any_port("127.0.0.1")
+                        : (http_->bind_to_port("127.0.0.1", port) ? port : -1);
+  // cpp-httplib listens with a backlog of 5: a burst of concurrent connects overflows it and
+  // the kernel drops SYNs, which clients retry only after a second. Listening again on the
+  // same socket raises the backlog.
+  if (bound > 0 && listen_fd_ >= 0) ::listen(listen_fd_, 1024);
+  return bound;
 }
 
 void Server::serve() { http_->listen_after_bind(); }

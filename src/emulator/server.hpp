@@ -63,6 +63,7 @@ class Server {
   std::mutex mu_;
   std::mt19937_64 rng_;
   std::map<std::string, std::map<std::string, long>> calls_;  // route -> outcome -> count
+  int listen_fd_ = -1;
   long window_start_s_ = 0;
   int window_count_ = 0;
 };
