@@ -25,7 +25,8 @@ namespace {
 size_t generate(const fs::path& dir, int meetings, int participants) {
   fs::remove_all(dir);
   fs::create_directories(dir / "meetings");
-  std::ofstream(dir / "rtksync.yaml") << "account_id: bench\napp_id: bench\ninclude: [meetings/**/*.yaml]\n";
+  std::ofstream(dir / "rtksync.yaml")
+      << "account_id: bench\napp_id: bench\ninclude: [meetings/**/*.yaml]\n";
   size_t bytes = 0;
   const int per_file = 10;
   for (int f = 0; f < meetings / per_file; ++f) {
@@ -36,7 +37,8 @@ size_t generate(const fs::path& dir, int meetings, int participants) {
               "    ai_config:\n      transcription: { language: en-US, keywords: [alpha, beta] }\n"
               "      summarization: { summary_type: team_meeting, word_limit: 300 }\n"
               "    recording_config:\n      max_seconds: 3600\n"
-              "      storage_config: { type: aws, bucket: rec, access_key: \"${env:AK}\", secret: \"${env:SK}\" }\n"
+              "      storage_config: { type: aws, bucket: rec, access_key: \"${env:AK}\", secret: "
+              "\"${env:SK}\" }\n"
               "    participants:\n";
       for (int p = 0; p < participants; ++p) {
         std::string id = "user" + std::to_string(p) + "@example.com";

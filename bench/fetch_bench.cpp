@@ -28,20 +28,27 @@ std::string seed_file(int meetings, int participants) {
     for (int p = 0; p < participants; ++p) {
       char pid[40];
       std::snprintf(pid, sizeof pid, "%08d-0000-4000-8000-%012d", p, m);
-      people.push_back({{"id", pid}, {"custom_participant_id", "user" + std::to_string(p)},
-                        {"preset_name", "group_call_participant"}, {"name", "User"},
-                        {"created_at", "2026-01-01T00:00:00.000Z"}, {"updated_at", "2026-01-01T00:00:00.000Z"},
+      people.push_back({{"id", pid},
+                        {"custom_participant_id", "user" + std::to_string(p)},
+                        {"preset_name", "group_call_participant"},
+                        {"name", "User"},
+                        {"created_at", "2026-01-01T00:00:00.000Z"},
+                        {"updated_at", "2026-01-01T00:00:00.000Z"},
                         {"token", "t"}});
     }
-    list.push_back({{"meeting", {{"id", id}, {"title", "Meeting " + std::to_string(m)}, {"status", "ACTIVE"},
-                                 {"created_at", "2026-01-01T00:00:00.000Z"},
-                                 {"updated_at", "2026-01-01T00:00:00.000Z"},
-                                 {"record_on_start", false}, {"session_keep_alive_time_in_secs", 60}}},
+    list.push_back({{"meeting",
+                     {{"id", id},
+                      {"title", "Meeting " + std::to_string(m)},
+                      {"status", "ACTIVE"},
+                      {"created_at", "2026-01-01T00:00:00.000Z"},
+                      {"updated_at", "2026-01-01T00:00:00.000Z"},
+                      {"record_on_start", false},
+                      {"session_keep_alive_time_in_secs", 60}}},
                     {"participants", people}});
   }
   json dump{{"apps", json::array({{{"account_id", rtk::testing::EmulatorProcess::kAccount},
-                                    {"app_id", rtk::testing::EmulatorProcess::kApp},
-                                    {"meetings", list}}})}};
+                                   {"app_id", rtk::testing::EmulatorProcess::kApp},
+                                   {"meetings", list}}})}};
   std::string path = (std::filesystem::temp_directory_path() / "rtksync-fetch-bench.json").string();
   std::ofstream(path) << dump.dump();
   return path;
@@ -55,8 +62,10 @@ int main(int argc, char** argv) {
   const int latency_ms = argc > 3 ? std::atoi(argv[3]) : 20;
   std::string file = seed_file(meetings, participants);
   rtk::testing::EmulatorProcess emu({"--latency-ms", std::to_string(latency_ms), "--state", file});
-  std::printf("%d meetings x %d participants, emulator latency %d ms\n", meetings, participants, latency_ms);
-  std::printf("%-12s %10s %8s %14s %8s\n", "parallelism", "wall (s)", "calls", "bound (s)", "ratio");
+  std::printf("%d meetings x %d participants, emulator latency %d ms\n", meetings, participants,
+              latency_ms);
+  std::printf("%-12s %10s %8s %14s %8s\n", "parallelism", "wall (s)", "calls", "bound (s)",
+              "ratio");
   std::vector<int> levels{1, 4, 8, 16};
   if (argc > 4) levels = {std::atoi(argv[4])};
   for (int parallelism : levels) {

@@ -7,11 +7,14 @@ namespace rtk::api {
 std::string ApiError::message() const {
   std::string out = method + " " + path + ": ";
   switch (kind) {
-    case Kind::Transport: return out + "no answer from the API (" + detail + ")";
+    case Kind::Transport:
+      return out + "no answer from the API (" + detail + ")";
     case Kind::OutcomeUnknown:
       return out + "outcome unknown (" + detail + "); it may or may not have taken effect";
-    case Kind::Malformed: return out + "malformed answer (HTTP " + std::to_string(status) + "): " + detail;
-    case Kind::Http: break;
+    case Kind::Malformed:
+      return out + "malformed answer (HTTP " + std::to_string(status) + "): " + detail;
+    case Kind::Http:
+      break;
   }
   out += "HTTP " + std::to_string(status);
   if (status == 401 || status == 403) out += " (check CLOUDFLARE_API_TOKEN and its permissions)";
@@ -28,7 +31,8 @@ ApiError error_from_response(long status, const std::string& body, std::string m
   auto j = nlohmann::json::parse(body, nullptr, false);
   auto add = [&](const nlohmann::json& item) {
     if (!item.is_object()) return;
-    int code = item.contains("code") && item["code"].is_number_integer() ? item["code"].get<int>() : 0;
+    int code =
+        item.contains("code") && item["code"].is_number_integer() ? item["code"].get<int>() : 0;
     std::string msg = item.contains("message") && item["message"].is_string()
                           ? item["message"].get<std::string>()
                           : std::string("(no message)");

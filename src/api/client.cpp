@@ -39,7 +39,8 @@ Client::Client(ClientOptions options)
                                   options_.insecure, std::string("rtksync/") + RTKSYNC_VERSION}),
       limiter_(options_.rate_budget, options_.rate_window_s),
       in_flight_(std::clamp(options_.parallelism, 1, 1024)) {
-  while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
+  while (!options_.base_url.empty() && options_.base_url.back() == '/')
+    options_.base_url.pop_back();
 }
 
 std::chrono::milliseconds Client::backoff(int attempt) {
@@ -174,7 +175,8 @@ ApiResult<json> Client::create_meeting(const json& body) {
 }
 
 ApiResult<json> Client::patch_meeting(const std::string& id, const json& body) {
-  return send(Call{"PATCH", "/meetings/{meeting_id}", "/meetings/" + escape(id), body.dump(), true});
+  return send(
+      Call{"PATCH", "/meetings/{meeting_id}", "/meetings/" + escape(id), body.dump(), true});
 }
 
 ApiResult<json> Client::put_meeting(const std::string& id, const json& body) {

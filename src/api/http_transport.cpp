@@ -73,7 +73,9 @@ void maybe_crash_for_test() {
 
 HttpTransport::HttpTransport(TransportOptions options)
     : options_(std::move(options)), shared_(std::make_unique<Shared>()) {
-  static const bool initialised = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
+  static const bool initialised = [] {
+    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  }();
   (void)initialised;
   shared_->share = curl_share_init();
   curl_share_setopt(shared_->share, CURLSHOPT_LOCKFUNC, lock_cb);

@@ -17,7 +17,8 @@ ApiResult<model::Observed> observe(Client& client, const ObserveRequest& request
     auto it = by_id.find(id);
     if (it == by_id.end()) {
       out.missing.insert(id);
-    } else if (!bound.updated_at.empty() && it->second->value("updated_at", "") == bound.updated_at &&
+    } else if (!bound.updated_at.empty() &&
+               it->second->value("updated_at", "") == bound.updated_at &&
                bound.cached.is_object() && !bound.cached.empty()) {
       out.meetings[id] = bound.cached;  // unchanged since the state saw it: no GET
       out.from_cache.insert(id);

@@ -11,8 +11,8 @@
 namespace rtk::apply {
 namespace {
 
-using plan::OpKind;
 using plan::Operation;
+using plan::OpKind;
 
 // Shared by the workers of one apply.
 struct Run {
@@ -26,9 +26,15 @@ struct Run {
   void record(OpResult r) {
     std::lock_guard lock(mu);
     switch (r.outcome) {
-      case Outcome::Done: ++report.done; break;
-      case Outcome::Failed: ++report.failed; break;
-      case Outcome::Skipped: ++report.skipped; break;
+      case Outcome::Done:
+        ++report.done;
+        break;
+      case Outcome::Failed:
+        ++report.failed;
+        break;
+      case Outcome::Skipped:
+        ++report.skipped;
+        break;
     }
     if (on_result) on_result(r);
     report.results.push_back(std::move(r));
@@ -90,7 +96,8 @@ class MeetingRun {
       for (const auto* op : people) skip(*op, "the meeting was not created");
       return;
     }
-    api::parallel_for(people.size(), run_.options.parallelism, [&](size_t i) { participant_op(*people[i]); });
+    api::parallel_for(people.size(), run_.options.parallelism,
+                      [&](size_t i) { participant_op(*people[i]); });
     read_back();
   }
 
@@ -120,8 +127,9 @@ class MeetingRun {
     auto body = resolved_body(op);
     if (!body) return false;
     if (op.kind == OpKind::CreateMeeting) return create(op, *body);
-    api::ApiResult<json> r = op.kind == OpKind::ReplaceMeeting ? run_.client.put_meeting(id_, *body)
-                                                               : run_.client.patch_meeting(id_, *body);
+    api::ApiResult<json> r = op.kind == OpKind::ReplaceMeeting
+                                 ? run_.client.put_meeting(id_, *body)
+                                 : run_.client.patch_meeting(id_, *body);
     if (!r) {
       fail(op, r.error().message());
       return false;
@@ -147,16 +155,23 @@ class MeetingRun {
       auto found = resolve_intent(run_.client, run_.store.snapshot(), intent);
       if (found && !found->meeting_id.empty()) {
         object = found->object;
-        run_.warn("meeting " + mp_.key + ": the create's answer was lost; found the meeting it "
-                  "made (id " + found->meeting_id + ") and bound it");
+        run_.warn("meeting " + mp_.key +
+                  ": the create's answer was lost; found the meeting it "
+                  "made (id " +
+                  found->meeting_id + ") and bound it");
       } else {
-        fail(op, r.error().message() + "; no meeting with this title appeared, so it will be "
-                 "created on the next run");
-        run_.journal([&](state::State& s) { std::erase_if(s.intents, [&](const auto& i) { return i.key == mp_.key; }); });
+        fail(op, r.error().message() +
+                     "; no meeting with this title appeared, so it will be "
+                     "created on the next run");
+        run_.journal([&](state::State& s) {
+          std::erase_if(s.intents, [&](const auto& i) { return i.key == mp_.key; });
+        });
         return false;
       }
     } else {
-      run_.journal([&](state::State& s) { std::erase_if(s.intents, [&](const auto& i) { return i.key == mp_.key; }); });
+      run_.journal([&](state::State& s) {
+        std::erase_if(s.intents, [&](const auto& i) { return i.key == mp_.key; });
+      });
       fail(op, r.error().message());
       return false;
     }
@@ -178,7 +193,8 @@ class MeetingRun {
         auto body = resolved_body(op);
         if (!body) return;
         auto r = run_.client.add_participant(id_, *body);
-        if (!r && (r.error().kind == api::ApiError::Kind::OutcomeUnknown || r.error().status == 409)) {
+        if (!r &&
+            (r.error().kind == api::ApiError::Kind::OutcomeUnknown || r.error().status == 409)) {
           if (exists(op.participant)) {  // it was added after all
             rotation(op);
             done(op);
@@ -210,7 +226,8 @@ class MeetingRun {
         rotation(op);
         return done(op);
       }
-      default: return;
+      default:
+        return;
     }
   }
 
@@ -225,7 +242,9 @@ class MeetingRun {
 
   void rotation(const Operation& op) {
     if (op.token_rotation <= 0) return;
-    run_.journal([&](state::State& s) { s.meetings[mp_.key].token_rotations[op.participant] = op.token_rotation; });
+    run_.journal([&](state::State& s) {
+      s.meetings[mp_.key].token_rotations[op.participant] = op.token_rotation;
+    });
   }
 
   // Reads back what changed and warns where the API holds something other than was sent.
@@ -250,7 +269,8 @@ class MeetingRun {
         people = std::move(listed).value();
       }
       for (const auto& p : *people) {
-        if (p.value("custom_participant_id", "") == op->participant) compare(model::Resource::Participant, *op, p);
+        if (p.value("custom_participant_id", "") == op->participant)
+          compare(model::Resource::Participant, *op, p);
       }
     }
   }
@@ -279,23 +299,34 @@ class MeetingRun {
 
 std::string to_string(Outcome o) {
   switch (o) {
-    case Outcome::Done: return "done";
-    case Outcome::Failed: return "failed";
-    case Outcome::Skipped: return "skipped";
+    case Outcome::Done:
+      return "done";
+    case Outcome::Failed:
+      return "failed";
+    case Outcome::Skipped:
+      return "skipped";
   }
   return "?";
 }
 
 std::string describe(const Operation& op) {
   switch (op.kind) {
-    case OpKind::CreateMeeting: return "create meeting";
-    case OpKind::UpdateMeeting: return "update meeting (PATCH)";
-    case OpKind::ReplaceMeeting: return "replace meeting (PUT)";
-    case OpKind::DeactivateMeeting: return "deactivate meeting";
-    case OpKind::AddParticipant: return "add participant " + op.participant;
-    case OpKind::EditParticipant: return "edit participant " + op.participant;
-    case OpKind::RemoveParticipant: return "remove participant " + op.participant;
-    case OpKind::RotateToken: return "rotate token of " + op.participant;
+    case OpKind::CreateMeeting:
+      return "create meeting";
+    case OpKind::UpdateMeeting:
+      return "update meeting (PATCH)";
+    case OpKind::ReplaceMeeting:
+      return "replace meeting (PUT)";
+    case OpKind::DeactivateMeeting:
+      return "deactivate meeting";
+    case OpKind::AddParticipant:
+      return "add participant " + op.participant;
+    case OpKind::EditParticipant:
+      return "edit participant " + op.participant;
+    case OpKind::RemoveParticipant:
+      return "remove participant " + op.participant;
+    case OpKind::RotateToken:
+      return "rotate token of " + op.participant;
   }
   return "?";
 }

@@ -37,23 +37,28 @@ api::ApiResult<IntentResolution> resolve_intent(api::Client& client, const state
     return a.value("created_at", "") < b.value("created_at", "");
   });
   if (candidates.empty()) {
-    out.notes.push_back("meeting " + intent.key + ": an interrupted create left no meeting; it "
+    out.notes.push_back("meeting " + intent.key +
+                        ": an interrupted create left no meeting; it "
                         "will be created normally");
     return out;
   }
   out.meeting_id = candidates.front().value("id", "");
   out.object = candidates.front();
-  out.notes.push_back("meeting " + intent.key + ": an interrupted create had succeeded; bound "
-                      "to id " + out.meeting_id + " instead of creating it again");
+  out.notes.push_back("meeting " + intent.key +
+                      ": an interrupted create had succeeded; bound "
+                      "to id " +
+                      out.meeting_id + " instead of creating it again");
   for (size_t i = 1; i < candidates.size(); ++i) {
-    out.notes.push_back("meeting " + intent.key + ": another unbound meeting with the same title "
-                        "was created after the intent (id " + candidates[i].value("id", "") +
-                        "); check it by hand");
+    out.notes.push_back("meeting " + intent.key +
+                        ": another unbound meeting with the same title "
+                        "was created after the intent (id " +
+                        candidates[i].value("id", "") + "); check it by hand");
   }
   return out;
 }
 
-api::ApiResult<std::vector<IntentResolution>> resolve_intents(api::Client& client, state::State& state) {
+api::ApiResult<std::vector<IntentResolution>> resolve_intents(api::Client& client,
+                                                              state::State& state) {
   std::vector<IntentResolution> out;
   for (const auto& intent : state.intents) {
     auto r = resolve_intent(client, state, intent);

@@ -26,6 +26,7 @@ api::ApiResult<IntentResolution> resolve_intent(api::Client& client, const state
                                                 const state::CreateIntent& intent);
 
 // Binds (or drops) every intent in state; returns what happened, for the user.
-api::ApiResult<std::vector<IntentResolution>> resolve_intents(api::Client& client, state::State& state);
+api::ApiResult<std::vector<IntentResolution>> resolve_intents(api::Client& client,
+                                                              state::State& state);
 
 }  // namespace rtk::apply

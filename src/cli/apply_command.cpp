@@ -52,7 +52,8 @@ std::vector<std::string> stale_reasons(const plan::SavedPlan& saved, const model
     } else if (now_updated != fp.updated_at) {
       out.push_back("meeting " + key + " changed since the plan was made");
     } else if (!fp.participants_digest.empty() &&
-               plan::participants_digest(observed->participants[fp.meeting_id]) != fp.participants_digest) {
+               plan::participants_digest(observed->participants[fp.meeting_id]) !=
+                   fp.participants_digest) {
       out.push_back("the participants of meeting " + key + " changed since the plan was made");
     }
     const auto* ms = state.find(key);
@@ -69,7 +70,8 @@ std::vector<std::string> stale_reasons(const plan::SavedPlan& saved, const model
 }
 
 bool confirm() {
-  std::cout << "\nDo you want to perform these actions? Only 'yes' will be accepted: " << std::flush;
+  std::cout << "\nDo you want to perform these actions? Only 'yes' will be accepted: "
+            << std::flush;
   std::string answer;
   std::getline(std::cin, answer);
   return answer == "yes";
@@ -134,7 +136,8 @@ int apply_command(int argc, char** argv) {
   if (from_file) {
     std::ifstream in((*args)["plan-file"].as<std::string>());
     auto j = nlohmann::json::parse(in, nullptr, false);
-    auto parsed = in ? plan::from_plan_file(j) : Result<plan::SavedPlan>(Error{"cannot read the plan file"});
+    auto parsed =
+        in ? plan::from_plan_file(j) : Result<plan::SavedPlan>(Error{"cannot read the plan file"});
     if (!parsed) {
       std::cerr << "error: " << parsed.error().message << "\n";
       return kExitError;
@@ -150,7 +153,8 @@ int apply_command(int argc, char** argv) {
   if (!copts) return kExitError;
 
   auto state_path = (std::filesystem::path(project.root) / project.state_path).string();
-  auto lock = state::Lock::acquire(state_path, std::chrono::seconds((*args)["lock-timeout"].as<int>()));
+  auto lock =
+      state::Lock::acquire(state_path, std::chrono::seconds((*args)["lock-timeout"].as<int>()));
   if (!lock) {
     std::cerr << "error: " << lock.error().message << "\n";
     return kExitError;
@@ -196,7 +200,8 @@ int apply_command(int argc, char** argv) {
     plan = saved->plan;
     plan.counts = plan::count_operations(plan.meetings);
   } else {
-    auto planned = observe_and_plan(client, *config, store.snapshot(), args->count("allow-removals") != 0U);
+    auto planned =
+        observe_and_plan(client, *config, store.snapshot(), args->count("allow-removals") != 0U);
     if (!planned) {
       std::cerr << "error: " << planned.error().message() << "\n";
       return kExitError;
@@ -236,7 +241,8 @@ int apply_command(int argc, char** argv) {
               << ": " << r.error << "\n";
   }
   for (const auto& w : report.warnings) std::cout << "warning: " << w << "\n";
-  if (args->count("tokens-out") != 0U) write_tokens((*args)["tokens-out"].as<std::string>(), report.tokens);
+  if (args->count("tokens-out") != 0U)
+    write_tokens((*args)["tokens-out"].as<std::string>(), report.tokens);
   auto stats = client.stats();
   std::cout << (report.failed > 0 ? "Apply incomplete: " : "Apply complete: ") << report.done
             << " done, " << report.failed << " failed, " << report.skipped << " skipped. "

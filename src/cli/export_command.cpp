@@ -54,7 +54,8 @@ std::string slug(const std::string& title) {
 // What a meeting file may say: writable, non-secret fields (secrets become references).
 nlohmann::json writable(model::Resource r, const nlohmann::json& v) {
   return model::project(r, v, [](const model::Field& f) {
-    return !f.has(model::kReadOnly) && !f.has(model::kSecret) && !f.has(model::kLocal) && f.verbs != 0;
+    return !f.has(model::kReadOnly) && !f.has(model::kSecret) && !f.has(model::kLocal) &&
+           f.verbs != 0;
   });
 }
 
@@ -66,8 +67,9 @@ int export_command(int argc, char** argv) {
                            "readable; write-only credentials must be added as ${env:...}).");
   add_common_options(options);
   add_api_options(options);
-  options.add_options("export")("out", "write to FILE instead of stdout", cxxopts::value<std::string>())(
-      "inactive", "include INACTIVE meetings");
+  options.add_options("export")("out", "write to FILE instead of stdout",
+                                cxxopts::value<std::string>())("inactive",
+                                                               "include INACTIVE meetings");
   int code = kExitOk;
   auto args = parse_args(options, argc, argv, code);
   if (!args) return code;
@@ -89,7 +91,8 @@ int export_command(int argc, char** argv) {
   }
   std::vector<nlohmann::json> wanted;
   for (const auto& s : *list) {
-    if (args->count("inactive") != 0U || s.value("status", "ACTIVE") == "ACTIVE") wanted.push_back(s);
+    if (args->count("inactive") != 0U || s.value("status", "ACTIVE") == "ACTIVE")
+      wanted.push_back(s);
   }
   std::vector<nlohmann::json> meetings(wanted.size());
   std::vector<std::vector<nlohmann::json>> people(wanted.size());
@@ -116,7 +119,8 @@ int export_command(int argc, char** argv) {
   std::set<std::string> keys;
   for (size_t i = 0; i < meetings.size(); ++i) {
     std::string key = slug(meetings[i].value("title", "meeting"));
-    for (int n = 2; keys.count(key) != 0U; ++n) key = slug(meetings[i].value("title", "meeting")) + "-" + std::to_string(n);
+    for (int n = 2; keys.count(key) != 0U; ++n)
+      key = slug(meetings[i].value("title", "meeting")) + "-" + std::to_string(n);
     keys.insert(key);
     auto fields = writable(model::Resource::Meeting, meetings[i]);
     fields["status"] = meetings[i].value("status", "ACTIVE");
@@ -131,12 +135,13 @@ int export_command(int argc, char** argv) {
     out << YAML::EndSeq << YAML::EndMap;
   }
   out << YAML::EndMap << YAML::EndMap;
-  std::string text = std::string("# Exported by rtksync from account ") + config.project.account_id +
-                     ", app " + config.project.app_id + ". Then: rtksync import --by-title\n" +
-                     out.c_str() + "\n";
+  std::string text = std::string("# Exported by rtksync from account ") +
+                     config.project.account_id + ", app " + config.project.app_id +
+                     ". Then: rtksync import --by-title\n" + out.c_str() + "\n";
   if (args->count("out") != 0U) {
     std::ofstream((*args)["out"].as<std::string>()) << text;
-    std::cerr << "Wrote " << meetings.size() << " meetings to " << (*args)["out"].as<std::string>() << "\n";
+    std::cerr << "Wrote " << meetings.size() << " meetings to " << (*args)["out"].as<std::string>()
+              << "\n";
   } else {
     std::cout << text;
   }

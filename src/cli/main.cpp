@@ -11,7 +11,8 @@
 
 namespace {
 
-constexpr const char* kUsage = R"(rtksync: keep Cloudflare RealtimeKit meetings in line with YAML files.
+constexpr const char* kUsage =
+    R"(rtksync: keep Cloudflare RealtimeKit meetings in line with YAML files.
 
 Usage: rtksync <command> [options]      (rtksync <command> --help for details)
 

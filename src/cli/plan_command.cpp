@@ -15,9 +15,15 @@ namespace rtk::cli {
 void print_plan(const plan::Plan& plan, Format format, const api::CallStats& stats) {
   plan::RenderContext ctx{format == Format::Text && stdout_is_tty(), stats.total, stats.retries};
   switch (format) {
-    case Format::Text: std::cout << plan::render_text(plan, ctx); break;
-    case Format::Json: std::cout << plan::render_json(plan, ctx).dump(2) << "\n"; break;
-    case Format::Markdown: std::cout << plan::render_markdown(plan, ctx); break;
+    case Format::Text:
+      std::cout << plan::render_text(plan, ctx);
+      break;
+    case Format::Json:
+      std::cout << plan::render_json(plan, ctx).dump(2) << "\n";
+      break;
+    case Format::Markdown:
+      std::cout << plan::render_markdown(plan, ctx);
+      break;
   }
 }
 
@@ -71,8 +77,9 @@ int plan_command(int argc, char** argv) {
   print_plan(plan, *format, client.stats());
   if (!plan.errors.empty()) return kExitError;
   if (args->count("out") != 0U) {
-    plan::SavedPlan saved{plan, project.account_id, project.app_id,
-                          plan::config_digest(config->desired), kVersion, state::now_iso()};
+    plan::SavedPlan saved{plan,           project.account_id,
+                          project.app_id, plan::config_digest(config->desired),
+                          kVersion,       state::now_iso()};
     auto file = plan::to_plan_file(saved);
     if (!file) {
       std::cerr << "error: " << file.error().message << "\n";
@@ -84,7 +91,8 @@ int plan_command(int argc, char** argv) {
       std::cerr << "error: " << written.error().message << "\n";
       return kExitError;
     }
-    std::cerr << "Saved the plan to " << out << ". Apply exactly it with: rtksync apply " << out << "\n";
+    std::cerr << "Saved the plan to " << out << ". Apply exactly it with: rtksync apply " << out
+              << "\n";
   }
   return (args->count("detailed-exitcode") != 0U && plan.has_changes()) ? kExitChanges : kExitOk;
 }

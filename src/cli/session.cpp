@@ -10,7 +10,9 @@
 
 namespace rtk::cli {
 
-bool stdout_is_tty() { return isatty(STDOUT_FILENO) != 0; }
+bool stdout_is_tty() {
+  return isatty(STDOUT_FILENO) != 0;
+}
 
 std::optional<api::ClientOptions> client_options(const cxxopts::ParseResult& args,
                                                  const model::Project& project) {
@@ -66,8 +68,8 @@ api::ApiResult<Planned> observe_and_plan(api::Client& client, const config::Load
   if (!observed) return observed.error();
   Planned out;
   out.observed = std::move(observed).value();
-  out.plan = plan::build_plan(plan::PlanInput{config.project, config.desired, out.observed, state,
-                                              allow_removals});
+  out.plan = plan::build_plan(
+      plan::PlanInput{config.project, config.desired, out.observed, state, allow_removals});
   return out;
 }
 

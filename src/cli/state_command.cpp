@@ -24,7 +24,8 @@ std::optional<std::pair<config::Loaded, state::State>> load_both(const cxxopts::
     print_diagnostics(loaded.diagnostics, std::cerr);
     return std::nullopt;
   }
-  auto st = state::load(state_path_of(loaded.project), loaded.project.account_id, loaded.project.app_id);
+  auto st =
+      state::load(state_path_of(loaded.project), loaded.project.account_id, loaded.project.app_id);
   if (!st) {
     std::cerr << "error: " << st.error().message << "\n";
     return std::nullopt;
@@ -47,7 +48,8 @@ bool save_state(const std::string& path, state::State& s) {
   return saved.ok();
 }
 
-void bind_meeting(state::State& s, const std::string& key, const nlohmann::json& meeting, bool protect) {
+void bind_meeting(state::State& s, const std::string& key, const nlohmann::json& meeting,
+                  bool protect) {
   auto& ms = s.meetings[key];
   ms.id = meeting.value("id", "");
   ms.updated_at = meeting.value("updated_at", "");
@@ -59,7 +61,8 @@ void bind_meeting(state::State& s, const std::string& key, const nlohmann::json&
 }  // namespace
 
 int state_command(int argc, char** argv) {
-  cxxopts::Options options("rtksync state", "Inspect and edit the state file.\n"
+  cxxopts::Options options("rtksync state",
+                           "Inspect and edit the state file.\n"
                            "  list          keys, meeting ids and flags\n"
                            "  show KEY      one entry as JSON (secrets masked)\n"
                            "  rm KEY        forget a key (the meeting is left as it is)\n"
@@ -123,12 +126,14 @@ int state_command(int argc, char** argv) {
 }
 
 int import_command(int argc, char** argv) {
-  cxxopts::Options options("rtksync import",
-                           "Bind existing meetings to keys of the configuration, so nothing is "
-                           "recreated.\n  rtksync import KEY MEETING_ID\n  rtksync import --by-title");
+  cxxopts::Options options(
+      "rtksync import",
+      "Bind existing meetings to keys of the configuration, so nothing is "
+      "recreated.\n  rtksync import KEY MEETING_ID\n  rtksync import --by-title");
   add_common_options(options);
   add_api_options(options);
-  options.add_options()("by-title", "bind every unbound key whose title matches exactly one meeting")(
+  options.add_options()("by-title",
+                        "bind every unbound key whose title matches exactly one meeting")(
       "args", "KEY MEETING_ID", cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"args"});
   options.positional_help("KEY MEETING_ID | --by-title");
@@ -145,7 +150,8 @@ int import_command(int argc, char** argv) {
   const std::string path = state_path_of(config.project);
   auto lock = take_lock(path);
   if (!lock) return kExitError;
-  auto fresh = state::load(path, config.project.account_id, config.project.app_id);  // under the lock
+  auto fresh =
+      state::load(path, config.project.account_id, config.project.app_id);  // under the lock
   if (!fresh) return kExitError;
   st = std::move(fresh).value();
   auto protect_of = [&](const std::string& key) {
@@ -165,13 +171,15 @@ int import_command(int argc, char** argv) {
       std::string title = m.fields.value("title", "");
       std::vector<const nlohmann::json*> matches;
       for (const auto& s : *all) {
-        if (!title.empty() && s.value("title", "") == title && st.key_of(s.value("id", "")).empty()) {
+        if (!title.empty() && s.value("title", "") == title &&
+            st.key_of(s.value("id", "")).empty()) {
           matches.push_back(&s);
         }
       }
       if (matches.size() > 1) {
         ambiguous = true;
-        std::cerr << "error: " << key << ": " << matches.size() << " meetings are titled \"" << title << "\":";
+        std::cerr << "error: " << key << ": " << matches.size() << " meetings are titled \""
+                  << title << "\":";
         for (const auto* s : matches) std::cerr << " " << s->value("id", "");
         std::cerr << "; import one by id: rtksync import " << key << " ID\n";
         continue;
@@ -198,7 +206,8 @@ int import_command(int argc, char** argv) {
   }
   const auto& key = words[0];
   if (config.desired.meetings.count(key) == 0U) {
-    std::cerr << "warning: " << key << " is not in the configuration; the next plan will deactivate it\n";
+    std::cerr << "warning: " << key
+              << " is not in the configuration; the next plan will deactivate it\n";
   }
   if (const auto* existing = st.find(key); existing != nullptr && existing->id != words[1]) {
     std::cerr << "error: " << key << " is already bound to " << existing->id

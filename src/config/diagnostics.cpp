@@ -18,12 +18,15 @@ size_t Diagnostics::error_count() const {
   }));
 }
 
-size_t Diagnostics::warning_count() const { return items_.size() - error_count(); }
+size_t Diagnostics::warning_count() const {
+  return items_.size() - error_count();
+}
 
 std::vector<Diagnostic> Diagnostics::sorted() const {
   auto out = items_;
   std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    return std::tie(a.pos.file, a.pos.line, a.pos.col) < std::tie(b.pos.file, b.pos.line, b.pos.col);
+    return std::tie(a.pos.file, a.pos.line, a.pos.col) <
+           std::tie(b.pos.file, b.pos.line, b.pos.col);
   });
   return out;
 }

@@ -11,7 +11,7 @@ namespace rtk::config {
 bool glob_match(const std::string& pattern, const std::string& relative_path);
 
 struct GlobExpansion {
-  std::vector<std::string> files;             // relative to root, sorted, unique
+  std::vector<std::string> files;  // relative to root, sorted, unique
   std::vector<std::string> unmatched_patterns;
 };
 GlobExpansion expand_globs(const std::string& root, const std::vector<std::string>& patterns);

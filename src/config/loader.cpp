@@ -96,8 +96,7 @@ void check_cross_fields(model::DesiredMeeting& m, const FileContext& ctx) {
 }
 
 void read_meeting(const std::string& key, const YAML::Node& key_node, const YAML::Node& body,
-                  const FileContext& ctx, const FieldSink& defaults,
-                  model::DesiredState& desired) {
+                  const FileContext& ctx, const FieldSink& defaults, model::DesiredState& desired) {
   model::DesiredMeeting m;
   m.key = key;
   m.pos = ctx.pos(key_node);
@@ -120,8 +119,8 @@ void read_meeting(const std::string& key, const YAML::Node& key_node, const YAML
   if (auto found = desired.meetings.find(key); found != desired.meetings.end()) {
     const auto& first = found->second.pos;
     ctx.diags->error(m.pos, "duplicate meeting key " + key + " (first defined at " + first.file +
-                                ":" + std::to_string(first.line) + ":" +
-                                std::to_string(first.col) + ")");
+                                ":" + std::to_string(first.line) + ":" + std::to_string(first.col) +
+                                ")");
     return;
   }
   desired.meetings.emplace(key, std::move(m));
@@ -131,21 +130,23 @@ void read_meetings_doc(const YAML::Node& doc, const FileContext& ctx, const Fiel
                        model::DesiredState& desired) {
   if (doc.IsNull()) return;  // an empty file declares nothing
   if (!expect_map(doc, ctx, "a meeting file (write `meetings:` at the top)")) return;
-  for_each_entry(doc, ctx, [&](const std::string& key, const YAML::Node& key_node,
-                               const YAML::Node& value) {
-    if (key != "meetings") {
-      auto hint = suggest(key, {"meetings"});
-      ctx.diags->error(ctx.pos(key_node), "unknown top-level key " + key +
-                                              (hint.empty() ? "" : "; did you mean `meetings`?"));
-      return;
-    }
-    if (value.IsNull()) return;
-    if (!expect_map(value, ctx, "meetings")) return;
-    for_each_entry(value, ctx, [&](const std::string& mkey, const YAML::Node& mkey_node,
-                                   const YAML::Node& body) {
-      read_meeting(mkey, mkey_node, body, ctx, defaults, desired);
-    });
-  });
+  for_each_entry(
+      doc, ctx, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+        if (key != "meetings") {
+          auto hint = suggest(key, {"meetings"});
+          ctx.diags->error(
+              ctx.pos(key_node),
+              "unknown top-level key " + key + (hint.empty() ? "" : "; did you mean `meetings`?"));
+          return;
+        }
+        if (value.IsNull()) return;
+        if (!expect_map(value, ctx, "meetings")) return;
+        for_each_entry(
+            value, ctx,
+            [&](const std::string& mkey, const YAML::Node& mkey_node, const YAML::Node& body) {
+              read_meeting(mkey, mkey_node, body, ctx, defaults, desired);
+            });
+      });
 }
 
 FieldSink read_defaults(const YAML::Node& node, const FileContext& ctx) {
@@ -160,25 +161,27 @@ void read_limits(const YAML::Node& node, const FileContext& ctx, model::SafetyLi
   if (!expect_map(node, ctx, "limits")) return;
   const std::vector<std::string> keys{"max_deactivations", "max_participant_removal_percent",
                                       "min_participant_removals"};
-  for_each_entry(node, ctx, [&](const std::string& key, const YAML::Node& key_node,
-                                const YAML::Node& value) {
-    auto n = scalar_integer(value);
-    bool known = std::find(keys.begin(), keys.end(), key) != keys.end();
-    if (!known) {
-      auto hint = suggest(key, keys);
-      ctx.diags->error(ctx.pos(key_node), "unknown key " + key + " in limits" +
-                                              (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
-    } else if (!n || *n < 0 || (key == "max_participant_removal_percent" && *n > 100)) {
-      ctx.diags->error(ctx.pos(value), key + " must be a whole number" +
-                                           (key == "max_participant_removal_percent" ? " 0..100" : " >= 0"));
-    } else if (key == "max_deactivations") {
-      limits.max_deactivations = static_cast<int>(*n);
-    } else if (key == "max_participant_removal_percent") {
-      limits.max_participant_removal_percent = static_cast<double>(*n);
-    } else {
-      limits.min_participant_removals = static_cast<int>(*n);
-    }
-  });
+  for_each_entry(
+      node, ctx, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+        auto n = scalar_integer(value);
+        bool known = std::find(keys.begin(), keys.end(), key) != keys.end();
+        if (!known) {
+          auto hint = suggest(key, keys);
+          ctx.diags->error(ctx.pos(key_node),
+                           "unknown key " + key + " in limits" +
+                               (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
+        } else if (!n || *n < 0 || (key == "max_participant_removal_percent" && *n > 100)) {
+          ctx.diags->error(ctx.pos(value),
+                           key + " must be a whole number" +
+                               (key == "max_participant_removal_percent" ? " 0..100" : " >= 0"));
+        } else if (key == "max_deactivations") {
+          limits.max_deactivations = static_cast<int>(*n);
+        } else if (key == "max_participant_removal_percent") {
+          limits.max_participant_removal_percent = static_cast<double>(*n);
+        } else {
+          limits.min_participant_removals = static_cast<int>(*n);
+        }
+      });
 }
 
 std::vector<std::string> read_string_list(const YAML::Node& node, const FileContext& ctx,
@@ -204,46 +207,50 @@ FieldSink read_project(const YAML::Node& doc, const FileContext& ctx, model::Pro
   FieldSink defaults;
   if (doc.IsNull()) return defaults;
   if (!expect_map(doc, ctx, "the project file")) return defaults;
-  const std::vector<std::string> keys{"account_id", "app_id", "include", "state", "defaults", "limits"};
-  for_each_entry(doc, ctx, [&](const std::string& key, const YAML::Node& key_node,
-                               const YAML::Node& value) {
-    auto scalar = [&](std::string& out) {
-      if (value.IsScalar()) {
-        out = value.Scalar();
-      } else {
-        ctx.diags->error(ctx.pos(value), key + " must be a string");
-      }
-    };
-    if (key == "account_id") {
-      scalar(project.account_id);
-    } else if (key == "app_id") {
-      scalar(project.app_id);
-    } else if (key == "state") {
-      scalar(project.state_path);
-    } else if (key == "include") {
-      project.include = read_string_list(value, ctx, "include");
-    } else if (key == "defaults") {
-      defaults = read_defaults(value, ctx);
-    } else if (key == "limits") {
-      read_limits(value, ctx, project.limits);
-    } else {
-      auto hint = suggest(key, keys);
-      ctx.diags->error(ctx.pos(key_node), "unknown key " + key + " in project file" +
-                                              (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
-    }
-  });
+  const std::vector<std::string> keys{"account_id", "app_id",   "include",
+                                      "state",      "defaults", "limits"};
+  for_each_entry(doc, ctx,
+                 [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+                   auto scalar = [&](std::string& out) {
+                     if (value.IsScalar()) {
+                       out = value.Scalar();
+                     } else {
+                       ctx.diags->error(ctx.pos(value), key + " must be a string");
+                     }
+                   };
+                   if (key == "account_id") {
+                     scalar(project.account_id);
+                   } else if (key == "app_id") {
+                     scalar(project.app_id);
+                   } else if (key == "state") {
+                     scalar(project.state_path);
+                   } else if (key == "include") {
+                     project.include = read_string_list(value, ctx, "include");
+                   } else if (key == "defaults") {
+                     defaults = read_defaults(value, ctx);
+                   } else if (key == "limits") {
+                     read_limits(value, ctx, project.limits);
+                   } else {
+                     auto hint = suggest(key, keys);
+                     ctx.diags->error(ctx.pos(key_node),
+                                      "unknown key " + key + " in project file" +
+                                          (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
+                   }
+                 });
   return defaults;
 }
 
 void apply_target_overrides(const LoadOptions& options, model::Project& project,
                             const FileContext& ctx) {
-  if (auto env = (*ctx.env)("CLOUDFLARE_ACCOUNT_ID"); env && !env->empty()) project.account_id = *env;
+  if (auto env = (*ctx.env)("CLOUDFLARE_ACCOUNT_ID"); env && !env->empty())
+    project.account_id = *env;
   if (auto env = (*ctx.env)("RTKSYNC_APP_ID"); env && !env->empty()) project.app_id = *env;
   if (options.account_id) project.account_id = *options.account_id;
   if (options.app_id) project.app_id = *options.app_id;
   model::SourcePos at{ctx.file, 0, 0};
   if (project.account_id.empty()) {
-    ctx.diags->error(at, "account_id is not set (in rtksync.yaml, $CLOUDFLARE_ACCOUNT_ID or --account-id)");
+    ctx.diags->error(
+        at, "account_id is not set (in rtksync.yaml, $CLOUDFLARE_ACCOUNT_ID or --account-id)");
   }
   if (project.app_id.empty()) {
     ctx.diags->error(at, "app_id is not set (in rtksync.yaml, $RTKSYNC_APP_ID or --app-id)");
@@ -279,7 +286,8 @@ Loaded load(const LoadOptions& options) {
 
   auto expansion = expand_globs(project.root, project.include);
   for (const auto& pattern : expansion.unmatched_patterns) {
-    out.diagnostics.warning({options.config_path, 0, 0}, "include pattern " + pattern + " matched no files");
+    out.diagnostics.warning({options.config_path, 0, 0},
+                            "include pattern " + pattern + " matched no files");
   }
   for (const auto& rel : expansion.files) {
     std::string shown = (fs::path(project.root) / rel).lexically_normal().string();

@@ -14,7 +14,9 @@ using model::Field;
 using model::json;
 using model::Kind;
 
-bool is_plain(const YAML::Node& n) { return n.Tag() == "?"; }
+bool is_plain(const YAML::Node& n) {
+  return n.Tag() == "?";
+}
 
 std::string shape_of(const YAML::Node& n) {
   if (n.IsMap()) return "mapping";
@@ -52,7 +54,8 @@ std::optional<json> convert(const YAML::Node& n, const Field& f, const FileConte
       if (!n.IsSequence()) return fail(expected(f, n));
       json out = json::array();
       for (const auto& item : n) {
-        if (!item.IsScalar()) return fail("every item of " + std::string(f.name()) + " must be a string");
+        if (!item.IsScalar())
+          return fail("every item of " + std::string(f.name()) + " must be a string");
         out.push_back(item.Scalar());
       }
       return out;
@@ -103,7 +106,9 @@ model::SourcePos FileContext::pos(const YAML::Mark& mark) const {
   return {file, mark.line + 1, mark.column + 1};
 }
 
-model::SourcePos FileContext::pos(const YAML::Node& node) const { return pos(node.Mark()); }
+model::SourcePos FileContext::pos(const YAML::Node& node) const {
+  return pos(node.Mark());
+}
 
 std::optional<long> scalar_integer(const YAML::Node& node) {
   if (!node.IsScalar() || !is_plain(node)) return std::nullopt;
@@ -120,9 +125,9 @@ bool expect_map(const YAML::Node& node, const FileContext& ctx, const std::strin
   return false;
 }
 
-void for_each_entry(const YAML::Node& map, const FileContext& ctx,
-                    const std::function<void(const std::string&, const YAML::Node&,
-                                             const YAML::Node&)>& fn) {
+void for_each_entry(
+    const YAML::Node& map, const FileContext& ctx,
+    const std::function<void(const std::string&, const YAML::Node&, const YAML::Node&)>& fn) {
   std::map<std::string, model::SourcePos> seen;
   for (auto it = map.begin(); it != map.end(); ++it) {
     const YAML::Node& key = it->first;
@@ -144,71 +149,75 @@ void for_each_entry(const YAML::Node& map, const FileContext& ctx,
 void read_fields(const YAML::Node& map, model::Resource r, const std::string& parent_path,
                  const FileContext& ctx, FieldSink& sink, const std::set<std::string>& extra_keys,
                  const std::string& where) {
-  for_each_entry(map, ctx, [&](const std::string& key, const YAML::Node& key_node,
-                               const YAML::Node& value) {
-    if (parent_path.empty() && extra_keys.count(key) != 0U) return;
-    std::string path = model::join_path(parent_path, key);
-    const Field* f = model::find_field(r, path);
-    if (f == nullptr) {
-      std::string msg = "unknown key " + key + " in " + where;
-      auto hint = suggest(key, candidate_names(r, parent_path, parent_path.empty() ? extra_keys
-                                                                                 : std::set<std::string>{}));
-      if (!hint.empty()) msg += "; did you mean `" + hint + "`?";
-      ctx.diags->error(ctx.pos(key_node), msg);
-      return;
-    }
-    if (f->has(model::kReadOnly)) {
-      ctx.diags->error(ctx.pos(key_node), key + " is set by the server and cannot be configured");
-      return;
-    }
-    sink.positions[path] = ctx.pos(value);
-    auto converted = convert(value, *f, ctx);
-    if (!converted) return;
-    if (f->kind == Kind::Object) {
-      model::set_path(sink.fields, path, json::object());
-      read_fields(value, r, path, ctx, sink, {}, path);
-      for (const Field* child : model::children(r, path)) {
-        if (child->has(model::kRequired) && !value[std::string(child->name())]) {
-          ctx.diags->error(ctx.pos(key_node), std::string(child->path) + " is required when " +
-                                                  path + " is given");
+  for_each_entry(
+      map, ctx, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+        if (parent_path.empty() && extra_keys.count(key) != 0U) return;
+        std::string path = model::join_path(parent_path, key);
+        const Field* f = model::find_field(r, path);
+        if (f == nullptr) {
+          std::string msg = "unknown key " + key + " in " + where;
+          auto hint = suggest(
+              key, candidate_names(r, parent_path,
+                                   parent_path.empty() ? extra_keys : std::set<std::string>{}));
+          if (!hint.empty()) msg += "; did you mean `" + hint + "`?";
+          ctx.diags->error(ctx.pos(key_node), msg);
+          return;
         }
-      }
-      return;
-    }
-    if (converted->is_string()) {
-      const std::string text = converted->get<std::string>();
-      if (has_reference(text)) {
-        sink.references[path] = text;
-        auto missing = missing_env(text, *ctx.env);
-        if (!ctx.strict_env && !missing.empty()) {
-          for (const auto& name : missing) {
-            ctx.diags->warning(ctx.pos(value), "environment variable " + name +
-                                                   " is not set (plan and apply will need it)");
+        if (f->has(model::kReadOnly)) {
+          ctx.diags->error(ctx.pos(key_node),
+                           key + " is set by the server and cannot be configured");
+          return;
+        }
+        sink.positions[path] = ctx.pos(value);
+        auto converted = convert(value, *f, ctx);
+        if (!converted) return;
+        if (f->kind == Kind::Object) {
+          model::set_path(sink.fields, path, json::object());
+          read_fields(value, r, path, ctx, sink, {}, path);
+          for (const Field* child : model::children(r, path)) {
+            if (child->has(model::kRequired) && !value[std::string(child->name())]) {
+              ctx.diags->error(ctx.pos(key_node), std::string(child->path) + " is required when " +
+                                                      path + " is given");
+            }
           }
-          model::set_path(sink.fields, path, *converted);  // keep the reference text
           return;
         }
-        auto resolved = resolve_references(text, ctx.root, *ctx.env);
-        if (!resolved) {
-          ctx.diags->error(ctx.pos(value), resolved.error().message);
+        if (converted->is_string()) {
+          const std::string text = converted->get<std::string>();
+          if (has_reference(text)) {
+            sink.references[path] = text;
+            auto missing = missing_env(text, *ctx.env);
+            if (!ctx.strict_env && !missing.empty()) {
+              for (const auto& name : missing) {
+                ctx.diags->warning(ctx.pos(value), "environment variable " + name +
+                                                       " is not set (plan and apply will need it)");
+              }
+              model::set_path(sink.fields, path, *converted);  // keep the reference text
+              return;
+            }
+            auto resolved = resolve_references(text, ctx.root, *ctx.env);
+            if (!resolved) {
+              ctx.diags->error(ctx.pos(value), resolved.error().message);
+              return;
+            }
+            *converted = std::move(resolved).value();
+          } else if (f->has(model::kSecret)) {
+            std::string var(f->name());
+            std::transform(var.begin(), var.end(), var.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+            ctx.diags->warning(ctx.pos(value),
+                               std::string(f->name()) +
+                                   " is a secret written literally; put it in an env "
+                                   "reference such as ${env:REC_" +
+                                   var + "}");
+          }
+        }
+        if (auto problem = model::check_value(*f, *converted)) {
+          ctx.diags->error(ctx.pos(value), *problem);
           return;
         }
-        *converted = std::move(resolved).value();
-      } else if (f->has(model::kSecret)) {
-        std::string var(f->name());
-        std::transform(var.begin(), var.end(), var.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-        ctx.diags->warning(ctx.pos(value), std::string(f->name()) +
-                                               " is a secret written literally; put it in an env "
-                                               "reference such as ${env:REC_" + var + "}");
-      }
-    }
-    if (auto problem = model::check_value(*f, *converted)) {
-      ctx.diags->error(ctx.pos(value), *problem);
-      return;
-    }
-    model::set_path(sink.fields, path, std::move(*converted));
-  });
+        model::set_path(sink.fields, path, std::move(*converted));
+      });
 }
 
 }  // namespace rtk::config

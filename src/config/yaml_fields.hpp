@@ -41,9 +41,9 @@ void read_fields(const YAML::Node& map, model::Resource r, const std::string& pa
 bool expect_map(const YAML::Node& node, const FileContext& ctx, const std::string& what);
 
 // Calls fn(key, key_node, value_node) for each entry, reporting duplicate keys once.
-void for_each_entry(const YAML::Node& map, const FileContext& ctx,
-                    const std::function<void(const std::string&, const YAML::Node&,
-                                             const YAML::Node&)>& fn);
+void for_each_entry(
+    const YAML::Node& map, const FileContext& ctx,
+    const std::function<void(const std::string&, const YAML::Node&, const YAML::Node&)>& fn);
 
 // Reads a plain scalar as an integer; nullopt when it is not one.
 std::optional<long> scalar_integer(const YAML::Node& node);

@@ -27,9 +27,10 @@ bool parse_rate_limit(const std::string& text, rtk::emulator::Faults& faults) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  cxxopts::Options options("rtksync-emulator",
-                           "A local RealtimeKit meetings API for tests, demos and CI.\n"
-                           "Serves /client/v4/accounts/{account}/realtime/kit/{app}/... on 127.0.0.1.");
+  cxxopts::Options options(
+      "rtksync-emulator",
+      "A local RealtimeKit meetings API for tests, demos and CI.\n"
+      "Serves /client/v4/accounts/{account}/realtime/kit/{app}/... on 127.0.0.1.");
   const char* env_token = std::getenv("RTKSYNC_EMULATOR_TOKEN");
   // clang-format off
   options.add_options()
@@ -80,7 +81,8 @@ int main(int argc, char** argv) {
   faults.latency_ms = args["latency-ms"].as<int>();
   faults.error_rate = args["error-rate"].as<double>();
   faults.drop_rate = args["drop-rate"].as<double>();
-  if (auto rl = args["rate-limit"].as<std::string>(); !rl.empty() && !parse_rate_limit(rl, faults)) {
+  if (auto rl = args["rate-limit"].as<std::string>();
+      !rl.empty() && !parse_rate_limit(rl, faults)) {
     std::cerr << "rtksync-emulator: --rate-limit wants N/SECONDS, got " << rl << "\n";
     return 1;
   }

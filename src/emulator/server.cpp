@@ -47,7 +47,9 @@ void drop_connection(const httplib::Request& req) {
   closedir(dir);
 }
 
-Target target_of(const httplib::Request& req) { return Target{req.matches[1], req.matches[2]}; }
+Target target_of(const httplib::Request& req) {
+  return Target{req.matches[1], req.matches[2]};
+}
 
 Query query_of(const httplib::Request& req) {
   Query q;
@@ -101,8 +103,12 @@ int Server::bind(int port) {
   return bound;
 }
 
-void Server::serve() { http_->listen_after_bind(); }
-void Server::stop() { http_->stop(); }
+void Server::serve() {
+  http_->listen_after_bind();
+}
+void Server::stop() {
+  http_->stop();
+}
 
 Server::FaultDecision Server::decide_faults() {
   std::lock_guard lock(mu_);

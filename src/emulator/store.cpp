@@ -92,7 +92,8 @@ bool parse_positive(const Query& q, const std::string& key, int fallback, int& o
 }  // namespace
 
 Reply error_reply(int status, const std::string& message) {
-  return Reply{status, json{{"success", false}, {"error", {{"code", status}, {"message", message}}}}};
+  return Reply{status,
+               json{{"success", false}, {"error", {{"code", status}, {"message", message}}}}};
 }
 
 Store::Store(StoreOptions options) : options_(std::move(options)), rng_(options_.seed) {
@@ -335,7 +336,8 @@ Reply Store::delete_participant(const Target& t, const std::string& meeting_id,
   uint64_t h = std::hash<std::string>{}(p.value("preset_name", ""));
   char preset_id[40];
   std::snprintf(preset_id, sizeof preset_id, "%08x-0000-4000-8000-%012llx",
-                static_cast<unsigned>(h >> 32), static_cast<unsigned long long>(h & 0xFFFFFFFFFFFFULL));
+                static_cast<unsigned>(h >> 32),
+                static_cast<unsigned long long>(h & 0xFFFFFFFFFFFFULL));
   json data{{"created_at", p["created_at"]},
             {"custom_participant_id", p["custom_participant_id"]},
             {"preset_id", preset_id},
@@ -345,8 +347,7 @@ Reply Store::delete_participant(const Target& t, const std::string& meeting_id,
   return ok(data);
 }
 
-Reply Store::refresh_token(const Target& t, const std::string& meeting_id,
-                           const std::string& pid) {
+Reply Store::refresh_token(const Target& t, const std::string& meeting_id, const std::string& pid) {
   std::lock_guard lock(mu_);
   Reply err;
   Meeting* m = find_meeting(t, meeting_id, err);
@@ -367,7 +368,8 @@ json Store::dump() const {
       for (const auto& id : order_it->second) {
         const Meeting& m = app.at(id);
         json participants = json::array();
-        for (const auto& pid : m.participant_order) participants.push_back(m.participants.at(pid).data);
+        for (const auto& pid : m.participant_order)
+          participants.push_back(m.participants.at(pid).data);
         meetings.push_back({{"meeting", m.data}, {"participants", participants}});
       }
     }

@@ -40,7 +40,8 @@ std::string secret_digest(std::string_view salt, std::string_view path, std::str
 
 std::string random_hex(size_t bytes) {
   std::vector<unsigned char> buf(bytes);
-  if (RAND_bytes(buf.data(), static_cast<int>(bytes)) != 1) throw std::runtime_error("RAND_bytes failed");
+  if (RAND_bytes(buf.data(), static_cast<int>(bytes)) != 1)
+    throw std::runtime_error("RAND_bytes failed");
   return to_hex(buf.data(), bytes);
 }
 

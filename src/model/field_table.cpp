@@ -12,9 +12,9 @@ constexpr unsigned kCreateReplace = kPost | kPut;  // recording_config: not PATC
 constexpr unsigned kNone = 0;
 
 constexpr std::array<SV, 2> kStatus{"ACTIVE", "INACTIVE"};
-constexpr std::array<SV, 9> kSummaryType{"general",         "team_meeting",       "sales_call",
-                                         "client_check_in", "interview",          "daily_standup",
-                                         "one_on_one_meeting", "lecture",          "code_review"};
+constexpr std::array<SV, 9> kSummaryType{
+    "general",       "team_meeting",       "sales_call", "client_check_in", "interview",
+    "daily_standup", "one_on_one_meeting", "lecture",    "code_review"};
 constexpr std::array<SV, 2> kTextFormat{"plain_text", "markdown"};
 constexpr std::array<SV, 10> kLanguage{"en-US", "en-IN", "de", "hi", "sv",
                                        "ru",    "pl",    "el", "fr", "nl"};
@@ -37,15 +37,16 @@ Field f(SV path, Kind kind, unsigned verbs, unsigned flags, SV doc, SV def = "",
 // Order matters only for output (schema, export): parents precede their children.
 const std::vector<Field>& meeting_table() {
   static const std::vector<Field> table{
-      f("id", Kind::String, kNone, kReadOnly | kSummary, "ID of the meeting (server-generated UUID)."),
+      f("id", Kind::String, kNone, kReadOnly | kSummary,
+        "ID of the meeting (server-generated UUID)."),
       f("created_at", Kind::String, kNone, kReadOnly | kSummary, "Creation time, ISO format."),
       f("updated_at", Kind::String, kNone, kReadOnly | kSummary, "Last update time, ISO format."),
       f("title", Kind::String, kAll, kSummary, "Title of the meeting."),
       f("status", Kind::Enum, kPatch, kSummary,
         "ACTIVE or INACTIVE. Users cannot join an INACTIVE meeting. Set by PATCH only.",
         R"("ACTIVE")", kStatus),
-      f("record_on_start", Kind::Bool, kAll, kSummary,
-        "Start recording as soon as someone joins.", "false"),
+      f("record_on_start", Kind::Bool, kAll, kSummary, "Start recording as soon as someone joins.",
+        "false"),
       f("live_stream_on_start", Kind::Bool, kAll, kSummary, "Start livestreaming on start.",
         "false"),
       f("persist_chat", Kind::Bool, kAll, kSummary, "Keep chat for a week within the meeting.",
@@ -88,8 +89,8 @@ const std::vector<Field>& meeting_table() {
         "Maximum recording duration in seconds.", "", none, 60, 86400),
       f("recording_config.realtimekit_bucket_config", Kind::Object, kCreateReplace, 0,
         "Upload recordings to RealtimeKit's bucket."),
-      f("recording_config.realtimekit_bucket_config.enabled", Kind::Bool, kCreateReplace,
-        kRequired, "Whether recordings are uploaded to RealtimeKit's bucket."),
+      f("recording_config.realtimekit_bucket_config.enabled", Kind::Bool, kCreateReplace, kRequired,
+        "Whether recordings are uploaded to RealtimeKit's bucket."),
       f("recording_config.storage_config", Kind::Object, kCreateReplace, 0,
         "Your own storage for recordings."),
       f("recording_config.storage_config.type", Kind::Enum, kCreateReplace, kRequired,
@@ -202,13 +203,20 @@ std::vector<const Field*> children(Resource r, std::string_view parent_path) {
 
 std::string_view kind_name(Kind k) {
   switch (k) {
-    case Kind::Bool: return "boolean";
-    case Kind::Integer: return "integer";
-    case Kind::Number: return "number";
-    case Kind::String: return "string";
-    case Kind::Enum: return "string";
-    case Kind::StringList: return "list of strings";
-    case Kind::Object: return "mapping";
+    case Kind::Bool:
+      return "boolean";
+    case Kind::Integer:
+      return "integer";
+    case Kind::Number:
+      return "number";
+    case Kind::String:
+      return "string";
+    case Kind::Enum:
+      return "string";
+    case Kind::StringList:
+      return "list of strings";
+    case Kind::Object:
+      return "mapping";
   }
   return "value";
 }

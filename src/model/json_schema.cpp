@@ -23,21 +23,36 @@ json object_schema(Resource r, std::string_view path) {
 json schema_of(Resource r, const Field& f) {
   json out;
   switch (f.kind) {
-    case Kind::Bool: out = {{"type", "boolean"}}; break;
-    case Kind::Integer: out = {{"type", "integer"}}; break;
-    case Kind::Number: out = {{"type", "number"}}; break;
-    case Kind::String: out = {{"type", "string"}}; break;
-    case Kind::Enum: out = {{"type", "string"}, {"enum", json::array()}};
+    case Kind::Bool:
+      out = {{"type", "boolean"}};
+      break;
+    case Kind::Integer:
+      out = {{"type", "integer"}};
+      break;
+    case Kind::Number:
+      out = {{"type", "number"}};
+      break;
+    case Kind::String:
+      out = {{"type", "string"}};
+      break;
+    case Kind::Enum:
+      out = {{"type", "string"}, {"enum", json::array()}};
       for (auto v : f.enum_values) out["enum"].push_back(v);
       break;
-    case Kind::StringList: out = {{"type", "array"}, {"items", {{"type", "string"}}}}; break;
-    case Kind::Object: out = object_schema(r, f.path); break;
+    case Kind::StringList:
+      out = {{"type", "array"}, {"items", {{"type", "string"}}}};
+      break;
+    case Kind::Object:
+      out = object_schema(r, f.path);
+      break;
   }
   if (f.min) out["minimum"] = *f.min;
   if (f.max) out["maximum"] = *f.max;
   if (f.has(kUrl)) out["format"] = "uri";
-  if (f.has(kSecret)) out["description"] = std::string(f.doc) + " Secret: use ${env:NAME}.";
-  else out["description"] = f.doc;
+  if (f.has(kSecret))
+    out["description"] = std::string(f.doc) + " Secret: use ${env:NAME}.";
+  else
+    out["description"] = f.doc;
   if (!f.default_json.empty()) out["default"] = json::parse(f.default_json);
   return out;
 }

@@ -12,11 +12,11 @@
 namespace rtk::model {
 
 struct Observed {
-  std::vector<json> summaries;                          // every meeting, from the list
-  std::map<std::string, json> meetings;                 // id -> full object (GET or cache)
+  std::vector<json> summaries;                            // every meeting, from the list
+  std::map<std::string, json> meetings;                   // id -> full object (GET or cache)
   std::map<std::string, std::vector<json>> participants;  // id -> participants (listed)
-  std::set<std::string> missing;                        // bound ids the server does not have
-  std::set<std::string> from_cache;                     // ids whose object came from the state
+  std::set<std::string> missing;                          // bound ids the server does not have
+  std::set<std::string> from_cache;                       // ids whose object came from the state
 };
 
 }  // namespace rtk::model

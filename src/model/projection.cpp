@@ -51,7 +51,8 @@ json without_secrets(Resource r, const json& value) {
 
 json redact(Resource r, const json& value) {
   if (!value.is_object()) return value;
-  json out = project(r, value, [](const Field&) { return true; }, true);
+  json out = project(
+      r, value, [](const Field&) { return true; }, true);
   for_each_leaf(r, value, [&](const Field& f, const json&) {
     if (f.has(kSecret)) set_path(out, f.path, kSensitive);
   });

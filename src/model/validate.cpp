@@ -130,7 +130,8 @@ std::optional<std::string> check_value(const Field& field, const json& value) {
     case Kind::StringList:
       if (!value.is_array()) return type_error(field, value);
       for (const auto& item : value) {
-        if (!item.is_string()) return "every item of " + std::string(field.name()) + " must be a string";
+        if (!item.is_string())
+          return "every item of " + std::string(field.name()) + " must be a string";
       }
       return std::nullopt;
     case Kind::Object:

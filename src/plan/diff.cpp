@@ -36,7 +36,9 @@ void put_references(json& body, const model::DesiredMeeting& d) {
   }
 }
 
-std::string top_of(const std::string& path) { return path.substr(0, path.find('.')); }
+std::string top_of(const std::string& path) {
+  return path.substr(0, path.find('.'));
+}
 
 struct MeetingDiff {
   std::vector<FieldChange> patchable;  // changes a PATCH can make (status included)
@@ -57,7 +59,8 @@ MeetingDiff diff_meeting(const model::DesiredMeeting& d, const json& observed,
     if (f.has(model::kSecret) && (f.has(model::kWriteOnly) || fresh == nullptr)) {
       // Never returned (write-only), or stripped from the state's cached copy: by digest.
       auto it = st.digests.find(path);
-      auto digest = model::secret_digest(salt, path, value.is_string() ? value.get<std::string>() : value.dump());
+      auto digest = model::secret_digest(
+          salt, path, value.is_string() ? value.get<std::string>() : value.dump());
       if (it != st.digests.end() && it->second == digest) return;
       out.needs_put.push_back(std::move(c));
       return;
@@ -119,7 +122,12 @@ void plan_participants(const model::DesiredMeeting& d, const std::vector<json>* 
   for (const auto& [cpid, p] : d.participants) {
     auto it = current.find(cpid);
     if (it == current.end()) {
-      Operation op{OpKind::AddParticipant, cpid, "", model::body_for(Resource::Participant, p.fields, model::kPost), {}, p.token_rotation.value_or(0)};
+      Operation op{OpKind::AddParticipant,
+                   cpid,
+                   "",
+                   model::body_for(Resource::Participant, p.fields, model::kPost),
+                   {},
+                   p.token_rotation.value_or(0)};
       model::for_each_leaf(Resource::Participant, op.body, [&](const Field& f, const json& v) {
         op.changes.push_back({std::string(f.path), json(), v, f.has(model::kSecret)});
       });
@@ -142,16 +150,19 @@ void plan_participants(const model::DesiredMeeting& d, const std::vector<json>* 
       if (r != st->token_rotations.end()) recorded = r->second;
     }
     if (p.token_rotation && *p.token_rotation > recorded) {
-      mp.ops.push_back(Operation{OpKind::RotateToken, cpid, obs.value("id", ""), json::object(), {}, *p.token_rotation});
+      mp.ops.push_back(Operation{
+          OpKind::RotateToken, cpid, obs.value("id", ""), json::object(), {}, *p.token_rotation});
     }
   }
   int removals = 0;
   for (const auto& [cpid, obs] : current) {
     if (d.participants.count(cpid) != 0U) continue;
     ++removals;
-    mp.ops.push_back(Operation{OpKind::RemoveParticipant, cpid, obs->value("id", ""), json::object(), {}, 0});
+    mp.ops.push_back(
+        Operation{OpKind::RemoveParticipant, cpid, obs->value("id", ""), json::object(), {}, 0});
   }
-  const double allowed_share = limits.max_participant_removal_percent / 100.0 * static_cast<double>(current.size());
+  const double allowed_share =
+      limits.max_participant_removal_percent / 100.0 * static_cast<double>(current.size());
   if (!allow_removals && removals > limits.min_participant_removals && removals > allowed_share) {
     plan.errors.push_back("meeting " + d.key + ": the plan removes " + std::to_string(removals) +
                           " of " + std::to_string(current.size()) +
@@ -164,15 +175,24 @@ void plan_participants(const model::DesiredMeeting& d, const std::vector<json>* 
 
 void plan_create(const model::DesiredMeeting& d, const PlanInput& in, MeetingPlan& mp, Plan& plan) {
   mp.action = MeetingAction::Create;
-  Operation create{OpKind::CreateMeeting, "", "", model::body_for(Resource::Meeting, d.fields, model::kPost), {}, 0};
+  Operation create{OpKind::CreateMeeting,
+                   "",
+                   "",
+                   model::body_for(Resource::Meeting, d.fields, model::kPost),
+                   {},
+                   0};
   model::for_each_leaf(Resource::Meeting, create.body, [&](const Field& f, const json& v) {
     create.changes.push_back({std::string(f.path), json(), v, f.has(model::kSecret)});
   });
   put_references(create.body, d);
   mp.ops.push_back(std::move(create));
   if (d.fields.value("status", "ACTIVE") == "INACTIVE") {  // POST cannot set status
-    mp.ops.push_back(Operation{OpKind::UpdateMeeting, "", "", json{{"status", "INACTIVE"}},
-                               {{"status", "ACTIVE", "INACTIVE", false}}, 0});
+    mp.ops.push_back(Operation{OpKind::UpdateMeeting,
+                               "",
+                               "",
+                               json{{"status", "INACTIVE"}},
+                               {{"status", "ACTIVE", "INACTIVE", false}},
+                               0});
   }
   plan_participants(d, nullptr, nullptr, in.project.limits, in.allow_removals, mp, plan);
   const std::string title = d.fields.value("title", "");
@@ -191,7 +211,8 @@ void plan_existing(const model::DesiredMeeting& d, const state::MeetingState& st
   if (in.observed.missing.count(st.id) != 0U) {
     plan.errors.push_back("meeting " + d.key + " is bound to id " + st.id +
                           ", which the server does not have (removed outside rtksync?). To "
-                          "create it anew: `rtksync state rm " + d.key + "`, then plan again.");
+                          "create it anew: `rtksync state rm " +
+                          d.key + "`, then plan again.");
     return;
   }
   auto found = in.observed.meetings.find(st.id);
@@ -206,8 +227,10 @@ void plan_existing(const model::DesiredMeeting& d, const state::MeetingState& st
     if (!erased.empty()) {
       std::string names;
       for (const auto& n : erased) names += (names.empty() ? "" : ", ") + n;
-      plan.errors.push_back("meeting " + d.key + ": this change needs a PUT of recording_config, "
-                            "which would erase the stored storage credentials (" + names +
+      plan.errors.push_back("meeting " + d.key +
+                            ": this change needs a PUT of recording_config, "
+                            "which would erase the stored storage credentials (" +
+                            names +
                             ") because the YAML does not supply them. Add them under "
                             "recording_config.storage_config as ${env:...} references, or "
                             "revert the change.");
@@ -218,13 +241,19 @@ void plan_existing(const model::DesiredMeeting& d, const state::MeetingState& st
     std::vector<FieldChange> changes = diff.needs_put;
     FieldChange status_change;
     for (auto& c : diff.patchable) {
-      if (c.path == "status") status_change = c;
-      else changes.push_back(c);
+      if (c.path == "status")
+        status_change = c;
+      else
+        changes.push_back(c);
     }
     mp.ops.push_back(Operation{OpKind::ReplaceMeeting, "", "", body, changes, 0});
     if (diff.status_changed) {
-      mp.ops.push_back(Operation{OpKind::UpdateMeeting, "", "", json{{"status", status_change.after}},
-                                 {status_change}, 0});
+      mp.ops.push_back(Operation{OpKind::UpdateMeeting,
+                                 "",
+                                 "",
+                                 json{{"status", status_change.after}},
+                                 {status_change},
+                                 0});
     }
   } else if (!diff.patchable.empty()) {
     mp.action = MeetingAction::Update;
@@ -246,22 +275,30 @@ void plan_deactivate(const std::string& key, const state::MeetingState& st, cons
                      MeetingPlan& mp, Plan& plan) {
   mp.id = st.id;
   if (st.protect) {
-    plan.warnings.push_back("meeting " + key + " (id " + st.id + ") is protected and was removed "
+    plan.warnings.push_back("meeting " + key + " (id " + st.id +
+                            ") is protected and was removed "
                             "from the configuration; it will not be deactivated. To stop "
-                            "managing it: `rtksync state rm " + key + "`.");
+                            "managing it: `rtksync state rm " +
+                            key + "`.");
     return;
   }
   const json* summary = find_summary(in.observed, st.id);
   if (summary == nullptr) {
-    plan.warnings.push_back("meeting " + key + " (id " + st.id + ") is gone from the server and "
-                            "from the configuration; `rtksync state rm " + key + "` forgets it.");
+    plan.warnings.push_back("meeting " + key + " (id " + st.id +
+                            ") is gone from the server and "
+                            "from the configuration; `rtksync state rm " +
+                            key + "` forgets it.");
     return;
   }
   if (summary->value("status", "ACTIVE") == "INACTIVE") return;
   mp.action = MeetingAction::Deactivate;
   mp.title = summary->value("title", "");
-  mp.ops.push_back(Operation{OpKind::DeactivateMeeting, "", "", json{{"status", "INACTIVE"}},
-                             {{"status", summary->value("status", "ACTIVE"), "INACTIVE", false}}, 0});
+  mp.ops.push_back(Operation{OpKind::DeactivateMeeting,
+                             "",
+                             "",
+                             json{{"status", "INACTIVE"}},
+                             {{"status", summary->value("status", "ACTIVE"), "INACTIVE", false}},
+                             0});
 }
 
 void fingerprint(const MeetingPlan& mp, const model::Observed& observed, Plan& plan) {
@@ -269,7 +306,8 @@ void fingerprint(const MeetingPlan& mp, const model::Observed& observed, Plan& p
   Fingerprint fp{mp.id, "", ""};
   if (const json* s = find_summary(observed, mp.id)) fp.updated_at = s->value("updated_at", "");
   auto people = observed.participants.find(mp.id);
-  if (people != observed.participants.end()) fp.participants_digest = participants_digest(people->second);
+  if (people != observed.participants.end())
+    fp.participants_digest = participants_digest(people->second);
   plan.fingerprints[mp.key] = fp;
 }
 
@@ -295,8 +333,10 @@ Plan build_plan(const PlanInput& in) {
   for (const auto& [key, st] : in.state.meetings) managed += st.deactivated ? 0 : 1;
   if (in.desired.meetings.empty() && managed > 0) {
     plan.errors.push_back("the configuration declares no meetings while the state manages " +
-                          std::to_string(managed) + "; refusing to deactivate everything. Check "
-                          "the include globs in " + in.project.file + ".");
+                          std::to_string(managed) +
+                          "; refusing to deactivate everything. Check "
+                          "the include globs in " +
+                          in.project.file + ".");
     return plan;
   }
   std::set<std::string> keys;
@@ -324,7 +364,8 @@ Plan build_plan(const PlanInput& in) {
     fingerprint(mp, in.observed, plan);
     plan.meetings.push_back(std::move(mp));
   }
-  if (!in.allow_removals && static_cast<int>(deactivated.size()) > in.project.limits.max_deactivations) {
+  if (!in.allow_removals &&
+      static_cast<int>(deactivated.size()) > in.project.limits.max_deactivations) {
     std::string names;
     for (const auto& k : deactivated) names += (names.empty() ? "" : ", ") + k;
     plan.errors.push_back("the plan deactivates " + std::to_string(deactivated.size()) +

@@ -9,14 +9,22 @@ namespace rtk::plan {
 
 std::string to_string(OpKind k) {
   switch (k) {
-    case OpKind::CreateMeeting: return "create_meeting";
-    case OpKind::UpdateMeeting: return "update_meeting";
-    case OpKind::ReplaceMeeting: return "replace_meeting";
-    case OpKind::DeactivateMeeting: return "deactivate_meeting";
-    case OpKind::AddParticipant: return "add_participant";
-    case OpKind::EditParticipant: return "edit_participant";
-    case OpKind::RemoveParticipant: return "remove_participant";
-    case OpKind::RotateToken: return "rotate_token";
+    case OpKind::CreateMeeting:
+      return "create_meeting";
+    case OpKind::UpdateMeeting:
+      return "update_meeting";
+    case OpKind::ReplaceMeeting:
+      return "replace_meeting";
+    case OpKind::DeactivateMeeting:
+      return "deactivate_meeting";
+    case OpKind::AddParticipant:
+      return "add_participant";
+    case OpKind::EditParticipant:
+      return "edit_participant";
+    case OpKind::RemoveParticipant:
+      return "remove_participant";
+    case OpKind::RotateToken:
+      return "rotate_token";
   }
   return "?";
 }
@@ -34,25 +42,34 @@ std::string http_method(OpKind k) {
   switch (k) {
     case OpKind::CreateMeeting:
     case OpKind::AddParticipant:
-    case OpKind::RotateToken: return "POST";
-    case OpKind::ReplaceMeeting: return "PUT";
-    case OpKind::RemoveParticipant: return "DELETE";
-    default: return "PATCH";
+    case OpKind::RotateToken:
+      return "POST";
+    case OpKind::ReplaceMeeting:
+      return "PUT";
+    case OpKind::RemoveParticipant:
+      return "DELETE";
+    default:
+      return "PATCH";
   }
 }
 
 bool is_meeting_op(OpKind k) {
-  return k == OpKind::CreateMeeting || k == OpKind::UpdateMeeting ||
-         k == OpKind::ReplaceMeeting || k == OpKind::DeactivateMeeting;
+  return k == OpKind::CreateMeeting || k == OpKind::UpdateMeeting || k == OpKind::ReplaceMeeting ||
+         k == OpKind::DeactivateMeeting;
 }
 
 std::string to_string(MeetingAction a) {
   switch (a) {
-    case MeetingAction::None: return "none";
-    case MeetingAction::Create: return "create";
-    case MeetingAction::Update: return "update";
-    case MeetingAction::Replace: return "replace";
-    case MeetingAction::Deactivate: return "deactivate";
+    case MeetingAction::None:
+      return "none";
+    case MeetingAction::Create:
+      return "create";
+    case MeetingAction::Update:
+      return "update";
+    case MeetingAction::Replace:
+      return "replace";
+    case MeetingAction::Deactivate:
+      return "deactivate";
   }
   return "?";
 }
@@ -61,11 +78,20 @@ Counts count_operations(const std::vector<MeetingPlan>& meetings) {
   Counts c;
   for (const auto& mp : meetings) {
     switch (mp.action) {
-      case MeetingAction::Create: ++c.create; break;
-      case MeetingAction::Update: ++c.update; break;
-      case MeetingAction::Replace: ++c.replace; break;
-      case MeetingAction::Deactivate: ++c.deactivate; break;
-      case MeetingAction::None: break;
+      case MeetingAction::Create:
+        ++c.create;
+        break;
+      case MeetingAction::Update:
+        ++c.update;
+        break;
+      case MeetingAction::Replace:
+        ++c.replace;
+        break;
+      case MeetingAction::Deactivate:
+        ++c.deactivate;
+        break;
+      case MeetingAction::None:
+        break;
     }
     for (const auto& op : mp.ops) {
       if (op.kind == OpKind::AddParticipant) ++c.add;
@@ -82,7 +108,8 @@ std::string participants_digest(const std::vector<json>& participants) {
   rows.reserve(participants.size());
   for (const auto& p : participants) {
     json row = json::object();
-    for (const char* k : {"id", "custom_participant_id", "preset_name", "name", "picture", "updated_at"}) {
+    for (const char* k :
+         {"id", "custom_participant_id", "preset_name", "name", "picture", "updated_at"}) {
       if (p.contains(k)) row[k] = p[k];
     }
     rows.push_back(row.dump());

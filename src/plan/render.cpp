@@ -16,11 +16,16 @@ struct Style {
 
 std::string symbol(MeetingAction a) {
   switch (a) {
-    case MeetingAction::Create: return "+";
-    case MeetingAction::Update: return "~";
-    case MeetingAction::Replace: return "±";
-    case MeetingAction::Deactivate: return "-";
-    case MeetingAction::None: return "~";
+    case MeetingAction::Create:
+      return "+";
+    case MeetingAction::Update:
+      return "~";
+    case MeetingAction::Replace:
+      return "±";
+    case MeetingAction::Deactivate:
+      return "-";
+    case MeetingAction::None:
+      return "~";
   }
   return "~";
 }
@@ -35,12 +40,17 @@ std::string colour_of(const std::string& sym) {
 std::string op_symbol(OpKind k) {
   switch (k) {
     case OpKind::AddParticipant:
-    case OpKind::CreateMeeting: return "+";
+    case OpKind::CreateMeeting:
+      return "+";
     case OpKind::RemoveParticipant:
-    case OpKind::DeactivateMeeting: return "-";
-    case OpKind::RotateToken: return "↻";
-    case OpKind::ReplaceMeeting: return "±";
-    default: return "~";
+    case OpKind::DeactivateMeeting:
+      return "-";
+    case OpKind::RotateToken:
+      return "↻";
+    case OpKind::ReplaceMeeting:
+      return "±";
+    default:
+      return "~";
   }
 }
 
@@ -62,8 +72,10 @@ std::string participant_line(const Operation& op) {
   switch (op.kind) {
     case OpKind::AddParticipant:
       return "participant " + op.participant + " (" + op.body.value("preset_name", "") + ")";
-    case OpKind::RemoveParticipant: return "participant " + op.participant;
-    case OpKind::RotateToken: return "participant " + op.participant + ": rotate join token";
+    case OpKind::RemoveParticipant:
+      return "participant " + op.participant;
+    case OpKind::RotateToken:
+      return "participant " + op.participant + ": rotate join token";
     default: {
       std::string out = "participant " + op.participant + ": ";
       for (size_t i = 0; i < op.changes.size(); ++i) {
@@ -75,7 +87,9 @@ std::string participant_line(const Operation& op) {
   }
 }
 
-std::string plural(int n, const std::string& what) { return std::to_string(n) + " " + what; }
+std::string plural(int n, const std::string& what) {
+  return std::to_string(n) + " " + what;
+}
 
 }  // namespace
 
@@ -88,12 +102,13 @@ std::string shown(const FieldChange& c, const json& value) {
 std::string summary_line(const Plan& plan) {
   const Counts& c = plan.counts;
   if (!c.any()) return "No changes. Meetings match the configuration.";
-  std::string out = "Plan: " + plural(c.create, "to create") + ", " + plural(c.update, "to update") +
-                    ", " + plural(c.replace, "to replace") + ", " +
-                    plural(c.deactivate, "to deactivate") + "; participants: " +
-                    plural(c.add, "to add") + ", " + plural(c.edit, "to edit") + ", " +
-                    plural(c.remove, "to remove");
-  if (c.rotate > 0) out += "; " + plural(c.rotate, c.rotate == 1 ? "token to rotate" : "tokens to rotate");
+  std::string out = "Plan: " + plural(c.create, "to create") + ", " +
+                    plural(c.update, "to update") + ", " + plural(c.replace, "to replace") + ", " +
+                    plural(c.deactivate, "to deactivate") +
+                    "; participants: " + plural(c.add, "to add") + ", " +
+                    plural(c.edit, "to edit") + ", " + plural(c.remove, "to remove");
+  if (c.rotate > 0)
+    out += "; " + plural(c.rotate, c.rotate == 1 ? "token to rotate" : "tokens to rotate");
   return out + ".";
 }
 
@@ -137,10 +152,11 @@ json render_json(const Plan& plan, const RenderContext& ctx) {
     for (const auto& op : mp.ops) {
       json changes = json::array();
       for (const auto& c : op.changes) {
-        changes.push_back({{"path", c.path},
-                           {"before", c.sensitive && !c.before.is_null() ? json(model::kSensitive) : c.before},
-                           {"after", c.sensitive && !c.after.is_null() ? json(model::kSensitive) : c.after},
-                           {"sensitive", c.sensitive}});
+        changes.push_back(
+            {{"path", c.path},
+             {"before", c.sensitive && !c.before.is_null() ? json(model::kSensitive) : c.before},
+             {"after", c.sensitive && !c.after.is_null() ? json(model::kSensitive) : c.after},
+             {"sensitive", c.sensitive}});
       }
       json o{{"kind", to_string(op.kind)}, {"method", http_method(op.kind)}, {"changes", changes}};
       if (!op.participant.empty()) o["participant"] = op.participant;
@@ -154,17 +170,21 @@ json render_json(const Plan& plan, const RenderContext& ctx) {
                         {"notes", mp.notes}});
   }
   const Counts& c = plan.counts;
-  return json{{"format_version", kJsonFormatVersion},
-              {"changes", plan.has_changes()},
-              {"summary",
-               {{"meetings", {{"create", c.create}, {"update", c.update}, {"replace", c.replace},
-                              {"deactivate", c.deactivate}}},
-                {"participants", {{"add", c.add}, {"edit", c.edit}, {"remove", c.remove},
-                                  {"rotate_token", c.rotate}}}}},
-              {"meetings", meetings},
-              {"errors", plan.errors},
-              {"warnings", plan.warnings},
-              {"api_calls", {{"total", ctx.api_calls}, {"retries", ctx.retries}}}};
+  return json{
+      {"format_version", kJsonFormatVersion},
+      {"changes", plan.has_changes()},
+      {"summary",
+       {{"meetings",
+         {{"create", c.create},
+          {"update", c.update},
+          {"replace", c.replace},
+          {"deactivate", c.deactivate}}},
+        {"participants",
+         {{"add", c.add}, {"edit", c.edit}, {"remove", c.remove}, {"rotate_token", c.rotate}}}}},
+      {"meetings", meetings},
+      {"errors", plan.errors},
+      {"warnings", plan.warnings},
+      {"api_calls", {{"total", ctx.api_calls}, {"retries", ctx.retries}}}};
 }
 
 std::string render_markdown(const Plan& plan, const RenderContext& ctx) {

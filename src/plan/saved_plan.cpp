@@ -22,8 +22,13 @@ std::optional<std::string> literal_secret(const Operation& op) {
 }
 
 json change_to_json(const FieldChange& c) {
-  auto mask = [&](const json& v) { return c.sensitive && !v.is_null() ? json(model::kSensitive) : v; };
-  return json{{"path", c.path}, {"before", mask(c.before)}, {"after", mask(c.after)}, {"sensitive", c.sensitive}};
+  auto mask = [&](const json& v) {
+    return c.sensitive && !v.is_null() ? json(model::kSensitive) : v;
+  };
+  return json{{"path", c.path},
+              {"before", mask(c.before)},
+              {"after", mask(c.after)},
+              {"sensitive", c.sensitive}};
 }
 
 }  // namespace
@@ -34,7 +39,8 @@ Result<json> to_plan_file(const SavedPlan& saved) {
     json ops = json::array();
     for (const auto& op : mp.ops) {
       if (auto path = literal_secret(op)) {
-        return Error{"meeting " + mp.key + ": " + *path + " is a literal secret; a plan file "
+        return Error{"meeting " + mp.key + ": " + *path +
+                     " is a literal secret; a plan file "
                      "stores secrets only as ${env:...} references. Use a reference, or apply "
                      "without --out."};
       }
@@ -47,12 +53,17 @@ Result<json> to_plan_file(const SavedPlan& saved) {
                      {"changes", changes},
                      {"token_rotation", op.token_rotation}});
     }
-    meetings.push_back({{"key", mp.key}, {"id", mp.id}, {"title", mp.title},
-                        {"action", to_string(mp.action)}, {"operations", ops}, {"notes", mp.notes}});
+    meetings.push_back({{"key", mp.key},
+                        {"id", mp.id},
+                        {"title", mp.title},
+                        {"action", to_string(mp.action)},
+                        {"operations", ops},
+                        {"notes", mp.notes}});
   }
   json fingerprints = json::object();
   for (const auto& [key, fp] : saved.plan.fingerprints) {
-    fingerprints[key] = {{"meeting_id", fp.meeting_id}, {"updated_at", fp.updated_at},
+    fingerprints[key] = {{"meeting_id", fp.meeting_id},
+                         {"updated_at", fp.updated_at},
                          {"participants_digest", fp.participants_digest}};
   }
   return json{{"rtksync_plan", kPlanFileVersion},
@@ -95,7 +106,8 @@ Result<SavedPlan> from_plan_file(const json& j) {
         op.body = o.at("body");
         op.token_rotation = o.value("token_rotation", 0L);
         for (const auto& c : o.at("changes")) {
-          op.changes.push_back({c.at("path"), c.at("before"), c.at("after"), c.value("sensitive", false)});
+          op.changes.push_back(
+              {c.at("path"), c.at("before"), c.at("after"), c.value("sensitive", false)});
         }
         mp.ops.push_back(std::move(op));
       }
@@ -103,7 +115,8 @@ Result<SavedPlan> from_plan_file(const json& j) {
       s.plan.meetings.push_back(std::move(mp));
     }
     for (const auto& [key, fp] : j.at("fingerprints").items()) {
-      s.plan.fingerprints[key] = {fp.at("meeting_id"), fp.at("updated_at"), fp.at("participants_digest")};
+      s.plan.fingerprints[key] = {fp.at("meeting_id"), fp.at("updated_at"),
+                                  fp.at("participants_digest")};
     }
     s.plan.protect = j.value("protect", std::map<std::string, bool>{});
     s.plan.warnings = j.value("warnings", std::vector<std::string>{});
@@ -122,7 +135,9 @@ std::string config_digest(const model::DesiredState& desired) {
     for (const auto& [cpid, p] : m.participants) {
       people[cpid] = {{"fields", p.fields}, {"token_rotation", p.token_rotation.value_or(0)}};
     }
-    all[key] = {{"fields", fields}, {"protect", m.protect}, {"participants", people},
+    all[key] = {{"fields", fields},
+                {"protect", m.protect},
+                {"participants", people},
                 {"participants_managed", m.participants_managed}};
   }
   return model::sha256_hex(all.dump());

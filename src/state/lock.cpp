@@ -41,7 +41,9 @@ std::string describe_holder(const std::string& text) {
 
 }  // namespace
 
-std::string Lock::path_for(const std::string& state_path) { return state_path + ".lock"; }
+std::string Lock::path_for(const std::string& state_path) {
+  return state_path + ".lock";
+}
 
 Result<Lock> Lock::acquire(const std::string& state_path, std::chrono::seconds timeout) {
   std::string path = path_for(state_path);
@@ -55,7 +57,8 @@ Result<Lock> Lock::acquire(const std::string& state_path, std::chrono::seconds t
     if (std::chrono::steady_clock::now() >= deadline) {
       std::string holder = describe_holder(read_fd(fd));
       ::close(fd);
-      return Error{"the state is locked by " + holder + " (" + path + "). Another apply is "
+      return Error{"the state is locked by " + holder + " (" + path +
+                   "). Another apply is "
                    "running; wait for it, or pass --lock-timeout to wait."};
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -99,7 +102,9 @@ Result<std::string> Lock::force_unlock(const std::string& state_path) {
 }
 
 Lock::Lock(Lock&& other) noexcept
-    : fd_(other.fd_), path_(std::move(other.path_)), takeover_note_(std::move(other.takeover_note_)) {
+    : fd_(other.fd_),
+      path_(std::move(other.path_)),
+      takeover_note_(std::move(other.takeover_note_)) {
   other.fd_ = -1;
 }
 

@@ -38,8 +38,8 @@ json to_json(const State& s) {
   for (const auto& i : s.intents) {
     intents.push_back({{"key", i.key}, {"title", i.title}, {"started_at", i.started_at}});
   }
-  return json{{"version", s.version},   {"account_id", s.account_id}, {"app_id", s.app_id},
-              {"salt", s.salt},         {"meetings", meetings},       {"intents", intents}};
+  return json{{"version", s.version}, {"account_id", s.account_id}, {"app_id", s.app_id},
+              {"salt", s.salt},       {"meetings", meetings},       {"intents", intents}};
 }
 
 Result<State> from_json(const json& j) {
@@ -103,7 +103,8 @@ Result<Unit> write_atomically(const std::string& path, const std::string& text, 
   fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
   std::error_code ec;
   fs::create_directories(dir, ec);
-  std::string tmp = (dir / ("." + target.filename().string() + ".tmp." + std::to_string(getpid()))).string();
+  std::string tmp =
+      (dir / ("." + target.filename().string() + ".tmp." + std::to_string(getpid()))).string();
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return Error{"cannot write " + tmp + ": " + std::strerror(errno)};
   size_t done = 0;

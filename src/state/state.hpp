@@ -20,11 +20,11 @@ inline constexpr int kStateVersion = 1;
 struct MeetingState {
   std::string id;
   std::string updated_at;
-  json object = json::object();                  // last observed full object
+  json object = json::object();  // last observed full object
   bool protect = false;
-  bool deactivated = false;                      // deactivated by rtksync (key left the YAML)
-  std::map<std::string, std::string> digests;    // write-only path -> salted digest
-  std::map<std::string, long> token_rotations;   // custom_participant_id -> last rotation
+  bool deactivated = false;                     // deactivated by rtksync (key left the YAML)
+  std::map<std::string, std::string> digests;   // write-only path -> salted digest
+  std::map<std::string, long> token_rotations;  // custom_participant_id -> last rotation
 };
 
 struct CreateIntent {
@@ -53,7 +53,8 @@ json to_json(const State& s);
 Result<State> from_json(const json& j);
 
 // A missing file is an empty state for (account, app); another target's state is refused.
-Result<State> load(const std::string& path, const std::string& account_id, const std::string& app_id);
+Result<State> load(const std::string& path, const std::string& account_id,
+                   const std::string& app_id);
 // Atomic replace: temp file in the same directory, fsync, rename, fsync the directory.
 Result<Unit> save(const std::string& path, State& s);
 // Writes text atomically to path with the given mode (used for state and tokens files).

@@ -30,10 +30,12 @@ const char* kTwoMeetings = R"(meetings:
 )";
 
 TEST(Cli, ValidateExamplesAndInvalid) {
-  auto ok = run_command({RTKSYNC_BIN, "validate", "-c", std::string(RTKSYNC_SOURCE_DIR) + "/examples/rtksync.yaml"});
+  auto ok = run_command(
+      {RTKSYNC_BIN, "validate", "-c", std::string(RTKSYNC_SOURCE_DIR) + "/examples/rtksync.yaml"});
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
   EXPECT_TRUE(contains(ok.out, "4 meetings, 12 participants: OK"));
-  auto bad = run_command({RTKSYNC_BIN, "validate", "-c", std::string(RTKSYNC_SOURCE_DIR) + "/examples/invalid/rtksync.yaml"});
+  auto bad = run_command({RTKSYNC_BIN, "validate", "-c",
+                          std::string(RTKSYNC_SOURCE_DIR) + "/examples/invalid/rtksync.yaml"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_TRUE(contains(bad.out, "18 errors, 4 warnings")) << bad.out;
   auto as_json = run_command({RTKSYNC_BIN, "validate", "--format", "json", "-c",
@@ -49,8 +51,9 @@ TEST(Cli, FreshRepoPlansCreatesThenConverges) {
   repo.meetings(kTwoMeetings);
   auto plan = repo.run({"plan", "--detailed-exitcode"});
   EXPECT_EQ(plan.exit_code, 2) << plan.err;
-  EXPECT_TRUE(contains(plan.out, "Plan: 2 to create, 0 to update, 0 to replace, 0 to deactivate; "
-                                 "participants: 2 to add, 0 to edit, 0 to remove."))
+  EXPECT_TRUE(contains(plan.out,
+                       "Plan: 2 to create, 0 to update, 0 to replace, 0 to deactivate; "
+                       "participants: 2 to add, 0 to edit, 0 to remove."))
       << plan.out;
   EXPECT_EQ(repo.all_meetings().size(), 0U);  // plan changed nothing
   auto apply = repo.apply();
@@ -74,7 +77,8 @@ TEST(Cli, DriftMadeByHandShowsTheExactField) {
   Repo repo;
   repo.meetings(kTwoMeetings);
   ASSERT_EQ(repo.apply().exit_code, 0);
-  repo.api("PATCH", "/meetings/" + repo.id_of("standup"), {{"title", "Hacked"}, {"persist_chat", true}});
+  repo.api("PATCH", "/meetings/" + repo.id_of("standup"),
+           {{"title", "Hacked"}, {"persist_chat", true}});
   auto plan = repo.run({"plan", "--detailed-exitcode"});
   EXPECT_EQ(plan.exit_code, 2);
   EXPECT_TRUE(contains(plan.out, "~ title: \"Hacked\" → \"Standup\"")) << plan.out;
@@ -94,7 +98,8 @@ TEST(Cli, NoOpPlanMakesTheMinimumCalls) {
   }
   repo.meetings(yaml);
   ASSERT_EQ(repo.apply().exit_code, 0);
-  for (int i = 0; i < 4; ++i) repo.api("POST", "/meetings", {{"title", "unmanaged " + std::to_string(i)}});
+  for (int i = 0; i < 4; ++i)
+    repo.api("POST", "/meetings", {{"title", "unmanaged " + std::to_string(i)}});
   auto count = [&](const json& stats, const std::string& route) {
     return stats["routes"].contains(route) ? stats["routes"][route]["count"].get<int>() : 0;
   };
@@ -108,7 +113,8 @@ TEST(Cli, NoOpPlanMakesTheMinimumCalls) {
   EXPECT_EQ(delta("GET /meetings/{meeting_id}/participants"), managed);
   EXPECT_EQ(delta("GET /meetings/{meeting_id}"), 0);  // no GETs: updated_at unchanged
   EXPECT_EQ(after["total"].get<int>() - before["total"].get<int>(), (total + 1) / 2 + managed);
-  EXPECT_TRUE(contains(plan.out, std::to_string((total + 1) / 2 + managed) + " API calls (0 retries)."));
+  EXPECT_TRUE(
+      contains(plan.out, std::to_string((total + 1) / 2 + managed) + " API calls (0 retries)."));
 }
 
 TEST(Cli, EveryChangeKindAppliesAndConverges) {
@@ -148,7 +154,8 @@ TEST(Cli, EveryChangeKindAppliesAndConverges) {
   for (const auto& p : listed["data"]) {
     people[p["custom_participant_id"]] = p.value("name", "");
   }
-  EXPECT_EQ(people, (std::map<std::string, std::string>{{"alice", "Alice Liddell"}, {"carol", "Carol"}}))
+  EXPECT_EQ(people,
+            (std::map<std::string, std::string>{{"alice", "Alice Liddell"}, {"carol", "Carol"}}))
       << apply.out;
   auto stats = repo.stats()["routes"];
   EXPECT_EQ(stats["PUT /meetings/{meeting_id}"]["count"], 1);
@@ -167,18 +174,23 @@ TEST(Cli, EveryChangeKindAppliesAndConverges) {
   // The rotation is remembered: the next apply does not rotate again.
   auto noop = repo.apply();
   EXPECT_EQ(noop.exit_code, 0);
-  EXPECT_EQ(repo.stats()["routes"]["POST /meetings/{meeting_id}/participants/{participant_id}/token"]["count"], 1);
+  EXPECT_EQ(
+      repo.stats()["routes"]["POST /meetings/{meeting_id}/participants/{participant_id}/token"]
+                  ["count"],
+      1);
 }
 
 TEST(Cli, StalePlanIsRefusedAndChangesNothing) {
   Repo repo;
   repo.meetings(kTwoMeetings);
   ASSERT_EQ(repo.apply().exit_code, 0);
-  repo.meetings(std::string(kTwoMeetings).replace(std::string(kTwoMeetings).find("Standup"), 7, "Standup 2") +
-                "  extra:\n    title: Extra\n");
+  repo.meetings(
+      std::string(kTwoMeetings).replace(std::string(kTwoMeetings).find("Standup"), 7, "Standup 2") +
+      "  extra:\n    title: Extra\n");
   std::string file = (repo.dir() / "plan.json").string();
   ASSERT_EQ(repo.run({"plan", "--out", file}).exit_code, 0);
-  repo.api("PATCH", "/meetings/" + repo.id_of("standup"), {{"persist_chat", true}});  // the world moves
+  repo.api("PATCH", "/meetings/" + repo.id_of("standup"),
+           {{"persist_chat", true}});  // the world moves
   auto writes_before = repo.stats()["routes"];
   auto apply = repo.run({"apply", file});
   EXPECT_EQ(apply.exit_code, 1);
@@ -186,7 +198,8 @@ TEST(Cli, StalePlanIsRefusedAndChangesNothing) {
   EXPECT_TRUE(contains(apply.err, "meeting standup changed since the plan was made"));
   auto writes_after = repo.stats()["routes"];
   EXPECT_EQ(writes_after["POST /meetings"], writes_before["POST /meetings"]);
-  EXPECT_EQ(writes_after["PATCH /meetings/{meeting_id}"], writes_before["PATCH /meetings/{meeting_id}"]);
+  EXPECT_EQ(writes_after["PATCH /meetings/{meeting_id}"],
+            writes_before["PATCH /meetings/{meeting_id}"]);
   EXPECT_EQ(repo.all_meetings().size(), 2U);
   EXPECT_EQ(repo.api("GET", "/meetings/" + repo.id_of("standup"))["data"]["title"], "Standup");
 }
@@ -207,7 +220,8 @@ TEST(Cli, SavedPlanAppliesExactly) {
 TEST(Cli, SecondApplyFailsFastWithTheHolder) {
   Repo repo;
   repo.meetings(kTwoMeetings);
-  auto lock = state::Lock::acquire((repo.dir() / ".rtksync/state.json").string(), std::chrono::seconds(0));
+  auto lock =
+      state::Lock::acquire((repo.dir() / ".rtksync/state.json").string(), std::chrono::seconds(0));
   ASSERT_TRUE(lock.ok());
   auto apply = repo.apply();
   EXPECT_EQ(apply.exit_code, 1);
@@ -229,8 +243,9 @@ TEST(Cli, SecretsNeverReachOutputStateOrPlanFiles) {
   std::ifstream sf(repo.dir() / ".rtksync/state.json");
   std::string state_file((std::istreambuf_iterator<char>(sf)), std::istreambuf_iterator<char>());
   std::string everything = plan.out + plan.err + apply.out + apply.err + plan_file + state_file;
-  for (const std::string& secret : {std::string("ak-SECRET-VALUE-1"), std::string("sk-SECRET-VALUE-2"),
-                                    std::string(EmulatorProcess::kToken)}) {
+  for (const std::string& secret :
+       {std::string("ak-SECRET-VALUE-1"), std::string("sk-SECRET-VALUE-2"),
+        std::string(EmulatorProcess::kToken)}) {
     EXPECT_FALSE(contains(everything, secret)) << secret;
   }
   EXPECT_TRUE(contains(plan_file, "${env:REC_SECRET}"));

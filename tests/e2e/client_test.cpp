@@ -59,7 +59,8 @@ TEST(Client, PagesAcrossManyPages) {
   EmulatorProcess emu({"--max-per-page", "7"});
   Client c(client_options(emu));
   std::set<std::string> ids;
-  for (int i = 0; i < 50; ++i) ids.insert((*c.create_meeting({{"title", "m" + std::to_string(i)}}))["id"]);
+  for (int i = 0; i < 50; ++i)
+    ids.insert((*c.create_meeting({{"title", "m" + std::to_string(i)}}))["id"]);
   auto all = c.list_meetings();
   ASSERT_TRUE(all.ok());
   std::set<std::string> listed;
@@ -69,8 +70,8 @@ TEST(Client, PagesAcrossManyPages) {
 
   std::string id = *ids.begin();
   for (int i = 0; i < 23; ++i) {
-    ASSERT_TRUE(c.add_participant(id, {{"custom_participant_id", "p" + std::to_string(i)},
-                                       {"preset_name", "x"}}));
+    ASSERT_TRUE(c.add_participant(
+        id, {{"custom_participant_id", "p" + std::to_string(i)}, {"preset_name", "x"}}));
   }
   auto people = c.list_participants(id);
   ASSERT_TRUE(people.ok());
@@ -211,7 +212,8 @@ TEST(Client, TraceLogsCarryNoSecrets) {
     auto m = c.create_meeting(
         {{"title", "t"},
          {"recording_config",
-          {{"storage_config", {{"type", "aws"}, {"access_key", "AKIA-LEAK"}, {"secret", "SEKRET-LEAK"}}}}}});
+          {{"storage_config",
+            {{"type", "aws"}, {"access_key", "AKIA-LEAK"}, {"secret", "SEKRET-LEAK"}}}}}});
     ASSERT_TRUE(m.ok());
     auto p = c.add_participant((*m)["id"], {{"custom_participant_id", "a"}, {"preset_name", "h"}});
     ASSERT_TRUE(p.ok());
@@ -219,8 +221,9 @@ TEST(Client, TraceLogsCarryNoSecrets) {
     c.refresh_token((*m)["id"], (*p)["id"]);
     std::string log = captured.str();
     EXPECT_NE(log.find("POST"), std::string::npos);  // the trace did log
-    for (const std::string& secret : {std::string(EmulatorProcess::kToken), std::string("AKIA-LEAK"),
-                                      std::string("SEKRET-LEAK"), token}) {
+    for (const std::string& secret :
+         {std::string(EmulatorProcess::kToken), std::string("AKIA-LEAK"),
+          std::string("SEKRET-LEAK"), token}) {
       EXPECT_EQ(log.find(secret), std::string::npos) << secret;
     }
   }

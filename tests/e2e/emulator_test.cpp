@@ -64,7 +64,10 @@ TEST_F(Emulator, CreateGetPatchPutLifecycle) {
             {"recording_config",
              {{"max_seconds", 600},
               {"storage_config",
-               {{"type", "aws"}, {"bucket", "b"}, {"access_key", "AKIA-SECRET"}, {"secret", "S3CR3T"}}}}}};
+               {{"type", "aws"},
+                {"bucket", "b"},
+                {"access_key", "AKIA-SECRET"},
+                {"secret", "S3CR3T"}}}}}};
   auto created = call("POST", "/meetings", &body);
   ASSERT_EQ(created.status, 201);
   EXPECT_EQ(created.body["success"], true);
@@ -88,16 +91,17 @@ TEST_F(Emulator, CreateGetPatchPutLifecycle) {
   EXPECT_EQ(patched.body["data"]["status"], "INACTIVE");
   EXPECT_EQ(patched.body["data"]["record_on_start"], true);  // PATCH keeps what it omits
   EXPECT_EQ(patched.body["data"]["recording_config"]["max_seconds"], 600);
-  EXPECT_GT(patched.body["data"]["updated_at"].get<std::string>(), m["updated_at"].get<std::string>());
+  EXPECT_GT(patched.body["data"]["updated_at"].get<std::string>(),
+            m["updated_at"].get<std::string>());
 
   json put{{"title", "Replaced"}, {"recording_config", {{"max_seconds", 120}}}};
   auto replaced = call("PUT", "/meetings/" + id, &put);
   ASSERT_EQ(replaced.status, 200);
   const auto& r = replaced.body["data"];
   EXPECT_EQ(r["title"], "Replaced");
-  EXPECT_EQ(r["status"], "INACTIVE");                // PUT does not touch status
-  EXPECT_EQ(r["record_on_start"], false);            // omitted → default
-  EXPECT_FALSE(r.contains("ai_config"));             // omitted → gone
+  EXPECT_EQ(r["status"], "INACTIVE");                              // PUT does not touch status
+  EXPECT_EQ(r["record_on_start"], false);                          // omitted → default
+  EXPECT_FALSE(r.contains("ai_config"));                           // omitted → gone
   EXPECT_FALSE(r["recording_config"].contains("storage_config"));  // credentials erased too
   EXPECT_EQ(r["recording_config"]["max_seconds"], 120);
 }
@@ -207,8 +211,9 @@ TEST_F(Emulator, ErrorClasses) {
   EXPECT_EQ(r->status, 404);
   EXPECT_EQ(call("GET", "/meetings/00000000-0000-4000-8000-000000000000").status, 404);
   EXPECT_EQ(call("GET", "/meetings/not-a-uuid").status, 400);
-  EXPECT_EQ(call("GET", "/meetings/" + id + "/participants/00000000-0000-4000-8000-000000000000").status,
-            404);
+  EXPECT_EQ(
+      call("GET", "/meetings/" + id + "/participants/00000000-0000-4000-8000-000000000000").status,
+      404);
   // Validation: types, enums, ranges, required, unknown fields, malformed JSON.
   const json bad_bodies[] = {
       {{"title", 5}},
@@ -220,7 +225,8 @@ TEST_F(Emulator, ErrorClasses) {
       {{"recording_config", {{"storage_config", {{"bucket", "b"}}}}}},
       {{"recording_config", {{"video_config", {{"width", 4000}}}}}},
       {{"recording_config", {{"live_streaming_config", {{"rtmp_url", "nope"}}}}}},
-      {{"recording_config", {{"video_config", {{"codec", "VP8"}}}, {"audio_config", {{"codec", "AAC"}}}}}},
+      {{"recording_config",
+        {{"video_config", {{"codec", "VP8"}}}, {"audio_config", {{"codec", "AAC"}}}}}},
       {{"no_such_field", true}},
   };
   for (const auto& body : bad_bodies) {

@@ -25,7 +25,8 @@ void expect_examples_converged(Repo& repo) {
   EXPECT_EQ(titles.size(), 4U);
   size_t participants = 0;
   for (const auto& m : meetings) {
-    const json listed = repo.api("GET", "/meetings/" + m["id"].get<std::string>() + "/participants?per_page=100");
+    const json listed =
+        repo.api("GET", "/meetings/" + m["id"].get<std::string>() + "/participants?per_page=100");
     participants += listed["data"].size();
   }
   EXPECT_EQ(participants, 12U);
@@ -44,7 +45,8 @@ TEST(Resilience, RepeatedAppliesConvergeUnderInjectedFaults) {
   for (; runs < 12; ++runs) {
     auto apply = repo.apply(args);
     if (apply.exit_code == 0) {
-      auto check = repo.run({"plan", "--detailed-exitcode", "--retry-base-ms", "1", "--max-retries", "8"});
+      auto check =
+          repo.run({"plan", "--detailed-exitcode", "--retry-base-ms", "1", "--max-retries", "8"});
       if (check.exit_code == 0) break;
     }
   }
@@ -53,7 +55,8 @@ TEST(Resilience, RepeatedAppliesConvergeUnderInjectedFaults) {
   long injected = 0;
   for (const auto& [route, s] : stats.items()) {
     for (const auto& [outcome, n] : s["outcomes"].items()) {
-      if (outcome.find("503") != std::string::npos || outcome.find("dropped") != std::string::npos) injected += n.get<long>();
+      if (outcome.find("503") != std::string::npos || outcome.find("dropped") != std::string::npos)
+        injected += n.get<long>();
     }
   }
   EXPECT_GT(injected, 0);  // faults really happened
@@ -85,8 +88,10 @@ TEST(Resilience, KilledAppliesRecoverWithoutDuplicates) {
     std::filesystem::remove_all(repo.dir() / ".rtksync");
     std::mt19937 rng(static_cast<unsigned>(seed));
     int kill_after = 1 + static_cast<int>(rng() % 26);  // the full apply takes 25 responses
-    auto crashed = repo.apply({}, {"RTKSYNC_TEST_KILL_AFTER_RESPONSES=" + std::to_string(kill_after)});
-    ASSERT_TRUE(crashed.exit_code == 137 || crashed.exit_code == 0) << crashed.exit_code << crashed.err;
+    auto crashed =
+        repo.apply({}, {"RTKSYNC_TEST_KILL_AFTER_RESPONSES=" + std::to_string(kill_after)});
+    ASSERT_TRUE(crashed.exit_code == 137 || crashed.exit_code == 0)
+        << crashed.exit_code << crashed.err;
     killed += crashed.exit_code == 137 ? 1 : 0;
     auto state = repo.state();
     if (std::filesystem::exists(repo.dir() / ".rtksync/state.json")) {
@@ -94,7 +99,8 @@ TEST(Resilience, KilledAppliesRecoverWithoutDuplicates) {
     }
     auto rerun = repo.apply();
     ASSERT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;
-    if (rerun.err.find("an interrupted create had succeeded") != std::string::npos) ++recovered_creates;
+    if (rerun.err.find("an interrupted create had succeeded") != std::string::npos)
+      ++recovered_creates;
     expect_examples_converged(repo);
   }
   EXPECT_GE(killed, 25);

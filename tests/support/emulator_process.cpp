@@ -37,8 +37,13 @@ std::string read_all(int fd) {
 }  // namespace
 
 EmulatorProcess::EmulatorProcess(std::vector<std::string> extra_args) {
-  std::vector<std::string> args{RTKSYNC_EMULATOR_BIN, "--port", "0", "--token", kToken,
-                                "--app", std::string(kAccount) + "/" + kApp};
+  std::vector<std::string> args{RTKSYNC_EMULATOR_BIN,
+                                "--port",
+                                "0",
+                                "--token",
+                                kToken,
+                                "--app",
+                                std::string(kAccount) + "/" + kApp};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   int out_pipe[2];
   if (pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
@@ -65,10 +70,16 @@ EmulatorProcess::EmulatorProcess(std::vector<std::string> extra_args) {
   port_ = std::stoi(line.substr(colon + 1));
 }
 
-EmulatorProcess::~EmulatorProcess() { stop(); }
+EmulatorProcess::~EmulatorProcess() {
+  stop();
+}
 
-std::string EmulatorProcess::root_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-std::string EmulatorProcess::base_url() const { return root_url() + "/client/v4"; }
+std::string EmulatorProcess::root_url() const {
+  return "http://127.0.0.1:" + std::to_string(port_);
+}
+std::string EmulatorProcess::base_url() const {
+  return root_url() + "/client/v4";
+}
 
 int EmulatorProcess::stop() {
   if (pid_ <= 0) return -1;

@@ -36,7 +36,6 @@ struct CommandResult {
   std::string err;
 };
 CommandResult run_command(const std::vector<std::string>& argv,
-                          const std::vector<std::string>& env = {},
-                          const std::string& cwd = "");
+                          const std::vector<std::string>& env = {}, const std::string& cwd = "");
 
 }  // namespace rtk::testing

@@ -25,9 +25,8 @@ class Repo {
            ("rtk-repo-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_ / "meetings");
-    write("rtksync.yaml", std::string("account_id: ") + EmulatorProcess::kAccount +
-                              "\napp_id: " + EmulatorProcess::kApp +
-                              "\ninclude: [meetings/**/*.yaml]\n");
+    write("rtksync.yaml", std::string("account_id: ") + EmulatorProcess::kAccount + "\napp_id: " +
+                              EmulatorProcess::kApp + "\ninclude: [meetings/**/*.yaml]\n");
   }
   ~Repo() { std::filesystem::remove_all(dir_); }
 
@@ -52,7 +51,8 @@ class Repo {
     env.emplace_back("REC_SECRET=sk-SECRET-VALUE-2");
     return run_command(args, env);
   }
-  CommandResult apply(std::vector<std::string> extra = {}, std::vector<std::string> env = {}) const {
+  CommandResult apply(std::vector<std::string> extra = {},
+                      std::vector<std::string> env = {}) const {
     std::vector<std::string> args{"apply", "--auto-approve"};
     args.insert(args.end(), extra.begin(), extra.end());
     return run(args, std::move(env));
@@ -65,10 +65,11 @@ class Repo {
   nlohmann::json api(const std::string& method, const std::string& rest,
                      const nlohmann::json& body = nullptr) {
     httplib::Headers h{{"Authorization", std::string("Bearer ") + EmulatorProcess::kToken}};
-    httplib::Result r = method == "PATCH"  ? http_.Patch(api_path(rest), h, body.dump(), "application/json")
-                        : method == "POST" ? http_.Post(api_path(rest), h, body.dump(), "application/json")
-                        : method == "DELETE" ? http_.Delete(api_path(rest), h)
-                                             : http_.Get(api_path(rest), h);
+    httplib::Result r =
+        method == "PATCH"    ? http_.Patch(api_path(rest), h, body.dump(), "application/json")
+        : method == "POST"   ? http_.Post(api_path(rest), h, body.dump(), "application/json")
+        : method == "DELETE" ? http_.Delete(api_path(rest), h)
+                             : http_.Get(api_path(rest), h);
     return r ? nlohmann::json::parse(r->body, nullptr, false) : nlohmann::json();
   }
   std::vector<nlohmann::json> all_meetings() {

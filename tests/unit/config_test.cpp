@@ -37,7 +37,9 @@ Parsed parse(const std::string& yaml, std::map<std::string, std::string> env = {
   return out;
 }
 
-std::vector<std::string> diags_of(const std::string& yaml) { return parse(yaml).lines; }
+std::vector<std::string> diags_of(const std::string& yaml) {
+  return parse(yaml).lines;
+}
 
 TEST(Config, ValidMeetingLoadsWithPositions) {
   auto p = parse(R"(meetings:
@@ -65,8 +67,9 @@ TEST(Config, ValidMeetingLoadsWithPositions) {
 }
 
 TEST(Config, YamlSyntaxError) {
-  EXPECT_EQ(diags_of("meetings:\n  a:\n    title: [oops\n"),
-            (std::vector<std::string>{"m.yaml:4:1: error: YAML syntax: end of sequence flow not found"}));
+  EXPECT_EQ(
+      diags_of("meetings:\n  a:\n    title: [oops\n"),
+      (std::vector<std::string>{"m.yaml:4:1: error: YAML syntax: end of sequence flow not found"}));
 }
 
 TEST(Config, WrongTypes) {
@@ -77,13 +80,15 @@ TEST(Config, WrongTypes) {
     ai_config: { summarization: { word_limit: 200.5 } }
     title: { nested: x }
 )");
-  EXPECT_EQ(d, (std::vector<std::string>{
-                   "m.yaml:3:22: error: expected boolean for record_on_start, got string \"true\" "
-                   "(write true or false)",
-                   "m.yaml:4:19: error: expected boolean for persist_chat, got \"yes\" (write true or false)",
-                   "m.yaml:5:47: error: expected integer for word_limit, got 200.5 (a fractional number)",
-                   "m.yaml:6:12: error: expected string for title, got mapping",
-               }));
+  EXPECT_EQ(
+      d, (std::vector<std::string>{
+             "m.yaml:3:22: error: expected boolean for record_on_start, got string \"true\" "
+             "(write true or false)",
+             "m.yaml:4:19: error: expected boolean for persist_chat, got \"yes\" (write true or "
+             "false)",
+             "m.yaml:5:47: error: expected integer for word_limit, got 200.5 (a fractional number)",
+             "m.yaml:6:12: error: expected string for title, got mapping",
+         }));
 }
 
 TEST(Config, UnknownKeysSuggestTheClosest) {
@@ -150,10 +155,11 @@ TEST(Config, DuplicateParticipantAndKeys) {
       - { custom_participant_id: p, preset_name: h }
       - { custom_participant_id: p, preset_name: h }
 )");
-  EXPECT_EQ(d, (std::vector<std::string>{
-                   "m.yaml:4:5: error: duplicate key title (first at line 3)",
-                   "m.yaml:7:34: error: duplicate custom_participant_id p in meeting a (first at line 6)",
-               }));
+  EXPECT_EQ(
+      d, (std::vector<std::string>{
+             "m.yaml:4:5: error: duplicate key title (first at line 3)",
+             "m.yaml:7:34: error: duplicate custom_participant_id p in meeting a (first at line 6)",
+         }));
 }
 
 TEST(Config, DuplicateMeetingKeyAcrossFilesNamesBothPlaces) {
@@ -183,13 +189,17 @@ TEST(Config, UrlsAndCrossFieldRules) {
     participants:
       - { custom_participant_id: p, preset_name: h, picture: "nope" }
 )");
-  EXPECT_EQ(d, (std::vector<std::string>{
-                   "m.yaml:3:23: warning: summarize_on_end needs transcription; set ai_config.transcription",
-                   "m.yaml:5:42: error: rtmp_url must be a URL (scheme://host/...), got \"live.example.com\"",
-                   "m.yaml:7:30: error: audio codec cannot be set when video codec is VP8 (the API forces vorbis)",
-                   "m.yaml:8:46: warning: username applies only to storage type sftp, not gcs",
-                   "m.yaml:10:62: error: picture must be a URL (scheme://host/...), got \"nope\"",
-               }));
+  EXPECT_EQ(
+      d,
+      (std::vector<std::string>{
+          "m.yaml:3:23: warning: summarize_on_end needs transcription; set ai_config.transcription",
+          "m.yaml:5:42: error: rtmp_url must be a URL (scheme://host/...), got "
+          "\"live.example.com\"",
+          "m.yaml:7:30: error: audio codec cannot be set when video codec is VP8 (the API forces "
+          "vorbis)",
+          "m.yaml:8:46: warning: username applies only to storage type sftp, not gcs",
+          "m.yaml:10:62: error: picture must be a URL (scheme://host/...), got \"nope\"",
+      }));
 }
 
 TEST(Config, SecretsByReference) {
@@ -203,12 +213,13 @@ TEST(Config, SecretsByReference) {
         password: literal
 )",
                  {{"AK", "AKIA123"}});
-  EXPECT_EQ(p.lines, (std::vector<std::string>{
-                         "m.yaml:7:17: error: environment variable MISSING is not set",
-                         "m.yaml:8:19: warning: password is a secret written literally; put it in "
-                         "an env reference such as ${env:REC_PASSWORD}",
-                         "m.yaml:8:19: warning: password applies only to storage type sftp, not aws",
-                     }));
+  EXPECT_EQ(p.lines,
+            (std::vector<std::string>{
+                "m.yaml:7:17: error: environment variable MISSING is not set",
+                "m.yaml:8:19: warning: password is a secret written literally; put it in "
+                "an env reference such as ${env:REC_PASSWORD}",
+                "m.yaml:8:19: warning: password applies only to storage type sftp, not aws",
+            }));
   const auto& m = p.desired.meetings.at("a");
   EXPECT_EQ(m.fields["recording_config"]["storage_config"]["access_key"], "AKIA123");
   EXPECT_EQ(m.references.at("recording_config.storage_config.access_key"), "${env:AK}");
@@ -239,7 +250,9 @@ TEST(Glob, DoubleStarMatchesAnyDepth) {
   EXPECT_FALSE(glob_match("meetings/*.yaml", "meetings/a.yml"));
 }
 
-std::string examples_dir() { return std::string(RTKSYNC_SOURCE_DIR) + "/examples"; }
+std::string examples_dir() {
+  return std::string(RTKSYNC_SOURCE_DIR) + "/examples";
+}
 
 TEST(Examples, ValidRepoLoadsCleanWithDefaultsApplied) {
   LoadOptions o;
@@ -250,10 +263,11 @@ TEST(Examples, ValidRepoLoadsCleanWithDefaultsApplied) {
   EXPECT_EQ(loaded.desired.meetings.size(), 4U);
   EXPECT_EQ(loaded.desired.participant_count(), 12U);
   const auto& standup = loaded.desired.meetings.at("weekly-standup");
-  EXPECT_EQ(standup.fields["persist_chat"], true);                      // from defaults
-  EXPECT_EQ(standup.fields["session_keep_alive_time_in_secs"], 120);    // from defaults
-  EXPECT_EQ(loaded.desired.meetings.at("platform-office-hours").fields["session_keep_alive_time_in_secs"],
-            300);  // own value wins
+  EXPECT_EQ(standup.fields["persist_chat"], true);                    // from defaults
+  EXPECT_EQ(standup.fields["session_keep_alive_time_in_secs"], 120);  // from defaults
+  EXPECT_EQ(
+      loaded.desired.meetings.at("platform-office-hours").fields["session_keep_alive_time_in_secs"],
+      300);  // own value wins
   EXPECT_TRUE(loaded.desired.meetings.at("incident-bridge").protect);
   EXPECT_EQ(loaded.project.account_id, "023e105f4ecef8ad9ca31a8372d0c353");
 }
@@ -261,7 +275,9 @@ TEST(Examples, ValidRepoLoadsCleanWithDefaultsApplied) {
 TEST(Examples, EnvAndFlagsOverrideTheFile) {
   LoadOptions o;
   o.config_path = examples_dir() + "/rtksync.yaml";
-  o.env = fake_env({{"REC_ACCESS_KEY", "ak"}, {"REC_SECRET", "s"}, {"RTKSYNC_APP_ID", "env-app"},
+  o.env = fake_env({{"REC_ACCESS_KEY", "ak"},
+                    {"REC_SECRET", "s"},
+                    {"RTKSYNC_APP_ID", "env-app"},
                     {"CLOUDFLARE_ACCOUNT_ID", "env-account"}});
   o.app_id = "flag-app";
   auto loaded = load(o);
@@ -307,17 +323,25 @@ TEST(ConfigFuzz, MutatedInputNeverCrashes) {
     for (int e = 0; e < edits && !doc.empty(); ++e) {
       size_t at = rng() % doc.size();
       switch (rng() % 4) {
-        case 0: doc[at] = alphabet[rng() % alphabet.size()]; break;
-        case 1: doc.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
-        case 2: doc.erase(at, 1 + rng() % 8); break;
-        default: doc.insert(at, doc.substr(rng() % doc.size(), rng() % 20)); break;
+        case 0:
+          doc[at] = alphabet[rng() % alphabet.size()];
+          break;
+        case 1:
+          doc.insert(at, 1, alphabet[rng() % alphabet.size()]);
+          break;
+        case 2:
+          doc.erase(at, 1 + rng() % 8);
+          break;
+        default:
+          doc.insert(at, doc.substr(rng() % doc.size(), rng() % 20));
+          break;
       }
     }
     Diagnostics diags;
     model::DesiredState desired;
     model::Project project;
-    EXPECT_NO_THROW(load_meeting_text(doc, "fuzz.yaml", project, fake_env({{"AK", "k"}}), desired,
-                                      diags))
+    EXPECT_NO_THROW(
+        load_meeting_text(doc, "fuzz.yaml", project, fake_env({{"AK", "k"}}), desired, diags))
         << doc;
     for (const auto& d : diags.sorted()) ASSERT_FALSE(d.message.empty());
   }

@@ -28,9 +28,9 @@ TEST(FieldTable, EnumsMatchSeeds) {
                                    "code_review"}));
   EXPECT_EQ(enums_of("ai_config.summarization.text_format"),
             (std::set<std::string>{"plain_text", "markdown"}));
-  EXPECT_EQ(enums_of("ai_config.transcription.language"),
-            (std::set<std::string>{"en-US", "en-IN", "de", "hi", "sv", "ru", "pl", "el", "fr",
-                                   "nl"}));
+  EXPECT_EQ(
+      enums_of("ai_config.transcription.language"),
+      (std::set<std::string>{"en-US", "en-IN", "de", "hi", "sv", "ru", "pl", "el", "fr", "nl"}));
   EXPECT_EQ(enums_of("recording_config.audio_config.channel"),
             (std::set<std::string>{"mono", "stereo"}));
   EXPECT_EQ(enums_of("recording_config.audio_config.codec"), (std::set<std::string>{"MP3", "AAC"}));
@@ -38,7 +38,8 @@ TEST(FieldTable, EnumsMatchSeeds) {
             (std::set<std::string>{"aws", "azure", "digitalocean", "gcs", "sftp"}));
   EXPECT_EQ(enums_of("recording_config.storage_config.auth_method"),
             (std::set<std::string>{"KEY", "PASSWORD"}));
-  EXPECT_EQ(enums_of("recording_config.video_config.codec"), (std::set<std::string>{"H264", "VP8"}));
+  EXPECT_EQ(enums_of("recording_config.video_config.codec"),
+            (std::set<std::string>{"H264", "VP8"}));
   EXPECT_EQ(enums_of("recording_config.video_config.watermark.position"),
             (std::set<std::string>{"left top", "right top", "left bottom", "right bottom"}));
 }
@@ -69,7 +70,7 @@ TEST(FieldTable, RangesMatchSeeds) {
 
 TEST(FieldTable, VerbsMatchSeeds) {
   auto verbs = [](const char* p) { return find_field(Resource::Meeting, p)->verbs; };
-  EXPECT_EQ(verbs("status"), unsigned{kPatch});                 // not POST, not PUT
+  EXPECT_EQ(verbs("status"), unsigned{kPatch});                  // not POST, not PUT
   EXPECT_EQ(verbs("recording_config"), unsigned{kPost | kPut});  // not PATCH
   for (const char* p : {"title", "ai_config", "record_on_start", "live_stream_on_start",
                         "persist_chat", "summarize_on_end", "session_keep_alive_time_in_secs"}) {
@@ -80,8 +81,8 @@ TEST(FieldTable, VerbsMatchSeeds) {
 }
 
 TEST(FieldTable, WriteOnlyAndSecretFlags) {
-  for (const char* p : {"recording_config.storage_config.access_key",
-                        "recording_config.storage_config.secret"}) {
+  for (const char* p :
+       {"recording_config.storage_config.access_key", "recording_config.storage_config.secret"}) {
     const Field* f = find_field(Resource::Meeting, p);
     EXPECT_TRUE(f->has(kWriteOnly) && f->has(kSecret)) << p;
   }

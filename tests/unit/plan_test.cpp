@@ -41,7 +41,9 @@ struct World {
     state.meetings[key].updated_at = object["updated_at"];
     return observed.meetings[id];
   }
-  Plan plan() const { return build_plan(PlanInput{project, desired, observed, state, allow_removals}); }
+  Plan plan() const {
+    return build_plan(PlanInput{project, desired, observed, state, allow_removals});
+  }
 };
 
 model::DesiredParticipant person(const std::string& id, json fields = json::object()) {
@@ -59,7 +61,8 @@ json observed_person(const std::string& id, const std::string& preset = "host") 
 
 TEST(Plan, CreatePostsEveryManagedFieldButStatus) {
   World w;
-  auto& m = w.want("standup", {{"title", "Standup"}, {"status", "INACTIVE"}, {"record_on_start", true}});
+  auto& m =
+      w.want("standup", {{"title", "Standup"}, {"status", "INACTIVE"}, {"record_on_start", true}});
   m.participants_managed = true;
   m.participants["a"] = person("a");
   auto p = w.plan();
@@ -95,7 +98,9 @@ struct NoChangeCase {
 
 TEST(Plan, SemanticEqualityMeansNoChange) {
   const NoChangeCase cases[] = {
-      {"integer vs float", {{"session_keep_alive_time_in_secs", 60}}, {{"session_keep_alive_time_in_secs", 60.0}}},
+      {"integer vs float",
+       {{"session_keep_alive_time_in_secs", 60}},
+       {{"session_keep_alive_time_in_secs", 60.0}}},
       {"keywords as a set",
        {{"ai_config", {{"transcription", {{"keywords", {"b", "a"}}}}}}},
        {{"ai_config", {{"transcription", {{"keywords", {"a", "b"}}, {"language", "de"}}}}}}},
@@ -117,19 +122,23 @@ TEST(Plan, SemanticEqualityMeansNoChange) {
 
 TEST(Plan, UpdatePatchesOnlyChangedFieldsKeepingSiblings) {
   World w;
-  w.want("m", {{"title", "New"}, {"record_on_start", true},
+  w.want("m", {{"title", "New"},
+               {"record_on_start", true},
                {"ai_config", {{"summarization", {{"word_limit", 300}}}}}});
-  w.have("m", {{"title", "Old"}, {"record_on_start", true},
-               {"ai_config", {{"summarization", {{"word_limit", 150}, {"text_format", "markdown"}}},
-                              {"transcription", {{"language", "de"}}}}}});
+  w.have("m", {{"title", "Old"},
+               {"record_on_start", true},
+               {"ai_config",
+                {{"summarization", {{"word_limit", 150}, {"text_format", "markdown"}}},
+                 {"transcription", {{"language", "de"}}}}}});
   auto p = w.plan();
   ASSERT_EQ(p.meetings.size(), 1U);
   const auto& op = p.meetings[0].ops.at(0);
   EXPECT_EQ(p.meetings[0].action, MeetingAction::Update);
   EXPECT_EQ(op.kind, OpKind::UpdateMeeting);
   EXPECT_EQ(op.body, (json{{"title", "New"},
-                           {"ai_config", {{"summarization", {{"word_limit", 300}, {"text_format", "markdown"}}},
-                                          {"transcription", {{"language", "de"}}}}}}));
+                           {"ai_config",
+                            {{"summarization", {{"word_limit", 300}, {"text_format", "markdown"}}},
+                             {"transcription", {{"language", "de"}}}}}}));
   ASSERT_EQ(op.changes.size(), 2U);
   EXPECT_EQ(op.changes[0].path, "title");
   EXPECT_EQ(op.changes[0].before, "Old");
@@ -139,7 +148,8 @@ TEST(Plan, UpdatePatchesOnlyChangedFieldsKeepingSiblings) {
 TEST(Plan, RecordingConfigChangeIsAFullPutThenStatusPatch) {
   World w;
   w.want("m", {{"status", "INACTIVE"}, {"recording_config", {{"max_seconds", 600}}}});
-  w.have("m", {{"title", "Keep me"}, {"persist_chat", true},
+  w.have("m", {{"title", "Keep me"},
+               {"persist_chat", true},
                {"recording_config", {{"max_seconds", 60}, {"file_name_prefix", "rec"}}}});
   auto p = w.plan();
   const auto& mp = p.meetings.at(0);
@@ -147,7 +157,8 @@ TEST(Plan, RecordingConfigChangeIsAFullPutThenStatusPatch) {
   ASSERT_EQ(mp.ops.size(), 2U);
   EXPECT_EQ(mp.ops[0].kind, OpKind::ReplaceMeeting);
   EXPECT_EQ(mp.ops[0].body,
-            (json{{"title", "Keep me"}, {"persist_chat", true},
+            (json{{"title", "Keep me"},
+                  {"persist_chat", true},
                   {"recording_config", {{"max_seconds", 600}, {"file_name_prefix", "rec"}}}}));
   EXPECT_FALSE(mp.ops[0].body.contains("status"));
   EXPECT_EQ(mp.ops[1].kind, OpKind::UpdateMeeting);
@@ -157,7 +168,8 @@ TEST(Plan, RecordingConfigChangeIsAFullPutThenStatusPatch) {
 TEST(Plan, PutThatWouldEraseCredentialsIsAnError) {
   World w;
   w.want("m", {{"recording_config", {{"max_seconds", 600}}}});
-  w.have("m", {{"recording_config", {{"max_seconds", 60}, {"storage_config", {{"type", "aws"}, {"bucket", "b"}}}}}});
+  w.have("m", {{"recording_config",
+                {{"max_seconds", 60}, {"storage_config", {{"type", "aws"}, {"bucket", "b"}}}}}});
   auto p = w.plan();
   ASSERT_EQ(p.errors.size(), 1U);
   EXPECT_NE(p.errors[0].find("would erase the stored storage credentials (access_key, secret)"),
@@ -169,7 +181,9 @@ TEST(Plan, WriteOnlyValuesCompareByDigest) {
   const std::string ak = "recording_config.storage_config.access_key";
   const std::string sk = "recording_config.storage_config.secret";
   World w;
-  auto& m = w.want("m", {{"recording_config", {{"storage_config", {{"type", "aws"}, {"access_key", "AK1"}, {"secret", "S1"}}}}}});
+  auto& m = w.want(
+      "m", {{"recording_config",
+             {{"storage_config", {{"type", "aws"}, {"access_key", "AK1"}, {"secret", "S1"}}}}}});
   m.references[ak] = "${env:AK}";
   m.references[sk] = "${env:SK}";
   w.have("m", {{"recording_config", {{"storage_config", {{"type", "aws"}}}}}});
@@ -190,8 +204,12 @@ TEST(Plan, WriteOnlyValuesCompareByDigest) {
 
 TEST(Plan, SecretsAreMaskedInEveryFormat) {
   World w;
-  auto& m = w.want("m", {{"recording_config", {{"storage_config",
-      {{"type", "sftp"}, {"password", "hunter2"}, {"secret", "S3CR3T"}, {"access_key", "AKIA"}}}}}});
+  auto& m = w.want("m", {{"recording_config",
+                          {{"storage_config",
+                            {{"type", "sftp"},
+                             {"password", "hunter2"},
+                             {"secret", "S3CR3T"},
+                             {"access_key", "AKIA"}}}}}});
   m.references["recording_config.storage_config.secret"] = "${env:SK}";
   m.references["recording_config.storage_config.access_key"] = "${env:AK}";
   m.references["recording_config.storage_config.password"] = "${env:PW}";
@@ -209,11 +227,13 @@ TEST(Plan, SecretsAreMaskedInEveryFormat) {
 
 TEST(Plan, PlanFileRefusesLiteralSecrets) {
   World w;
-  w.want("m", {{"recording_config", {{"storage_config", {{"type", "sftp"}, {"password", "hunter2"}}}}}});
+  w.want("m",
+         {{"recording_config", {{"storage_config", {{"type", "sftp"}, {"password", "hunter2"}}}}}});
   auto file = to_plan_file(SavedPlan{w.plan(), "a", "b", "c", "d", "e"});
   ASSERT_FALSE(file.ok());
-  EXPECT_NE(file.error().message.find("recording_config.storage_config.password is a literal secret"),
-            std::string::npos);
+  EXPECT_NE(
+      file.error().message.find("recording_config.storage_config.password is a literal secret"),
+      std::string::npos);
 }
 
 TEST(Plan, RemovedFromYamlIsDeactivatedNeverDeleted) {
@@ -250,7 +270,8 @@ TEST(Plan, DeactivationSafetyLimit) {
   w.want("keep", {{"title", "k"}});
   w.have("keep", {{"title", "k"}}, "22222222-2222-4222-8222-222222222220");
   for (int i = 0; i < 4; ++i) {
-    w.have("gone" + std::to_string(i), {{"title", "g"}}, "22222222-2222-4222-8222-22222222222" + std::to_string(i + 1));
+    w.have("gone" + std::to_string(i), {{"title", "g"}},
+           "22222222-2222-4222-8222-22222222222" + std::to_string(i + 1));
   }
   auto p = w.plan();
   ASSERT_EQ(p.errors.size(), 1U);
@@ -307,11 +328,10 @@ TEST(Plan, ParticipantsAddEditRemoveAndRotate) {
   EXPECT_EQ(p.meetings[0].action, MeetingAction::None);
   std::vector<std::pair<OpKind, std::string>> ops;
   for (const auto& op : p.meetings[0].ops) ops.emplace_back(op.kind, op.participant);
-  EXPECT_EQ(ops, (std::vector<std::pair<OpKind, std::string>>{
-                     {OpKind::AddParticipant, "new"},
-                     {OpKind::EditParticipant, "renamed"},
-                     {OpKind::RotateToken, "rot"},
-                     {OpKind::RemoveParticipant, "old"}}));
+  EXPECT_EQ(ops, (std::vector<std::pair<OpKind, std::string>>{{OpKind::AddParticipant, "new"},
+                                                              {OpKind::EditParticipant, "renamed"},
+                                                              {OpKind::RotateToken, "rot"},
+                                                              {OpKind::RemoveParticipant, "old"}}));
   const auto& edit = p.meetings[0].ops[1];
   EXPECT_EQ(edit.body, (json{{"name", "After"}, {"preset_name", "viewer"}}));
   EXPECT_EQ(edit.participant_id, "pid-renamed");
@@ -320,7 +340,8 @@ TEST(Plan, ParticipantsAddEditRemoveAndRotate) {
   EXPECT_EQ(p.counts.edit, 1);
   EXPECT_EQ(p.counts.remove, 1);
   EXPECT_EQ(p.counts.rotate, 1);
-  EXPECT_EQ(p.fingerprints.at("m").participants_digest, participants_digest(w.observed.participants[kId]));
+  EXPECT_EQ(p.fingerprints.at("m").participants_digest,
+            participants_digest(w.observed.participants[kId]));
 }
 
 TEST(Plan, ParticipantRemovalSafetyLimit) {
