@@ -123,13 +123,11 @@ int apply_command(int argc, char** argv) {
   options.parse_positional({"plan-file"});
   options.positional_help("[PLAN_FILE]");
   int code = kExitOk;
-  auto args = parse_args(options, argc, argv, code);
-  if (!args) return code;
-  set_log_level(*args);
-  auto format = parse_format((*args)["format"].as<std::string>(), std::cerr);
-  if (!format) return kExitError;
-  auto config = load_config(*args, std::cerr);
-  if (!config) return kExitError;
+  auto run = start(options, argc, argv, code);
+  if (!run) return code;
+  const auto* args = &run->args;
+  const auto* format = &run->format;
+  const auto* config = &run->config;
   const auto& project = config->project;
   const bool from_file = args->count("plan-file") != 0U;
   std::optional<plan::SavedPlan> saved;
@@ -152,7 +150,7 @@ int apply_command(int argc, char** argv) {
   auto copts = client_options(*args, project);
   if (!copts) return kExitError;
 
-  auto state_path = (std::filesystem::path(project.root) / project.state_path).string();
+  auto state_path = state_path_of(project);
   auto lock =
       state::Lock::acquire(state_path, std::chrono::seconds((*args)["lock-timeout"].as<int>()));
   if (!lock) {

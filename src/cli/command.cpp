@@ -1,5 +1,6 @@
 #include "cli/command.hpp"
 
+#include <filesystem>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
@@ -85,6 +86,22 @@ std::optional<cxxopts::ParseResult> parse_args(cxxopts::Options& options, int ar
     code = kExitError;
     return std::nullopt;
   }
+}
+
+std::optional<Invocation> start(cxxopts::Options& options, int argc, char** argv, int& code) {
+  auto args = parse_args(options, argc, argv, code);
+  if (!args) return std::nullopt;
+  code = kExitError;
+  set_log_level(*args);
+  auto format = parse_format((*args)["format"].as<std::string>(), std::cerr);
+  if (!format) return std::nullopt;
+  auto config = load_config(*args, std::cerr);
+  if (!config) return std::nullopt;
+  return Invocation{std::move(*args), *format, std::move(*config)};
+}
+
+std::string state_path_of(const model::Project& project) {
+  return (std::filesystem::path(project.root) / project.state_path).string();
 }
 
 }  // namespace rtk::cli

@@ -35,6 +35,18 @@ void set_log_level(const cxxopts::ParseResult& args);
 std::optional<cxxopts::ParseResult> parse_args(cxxopts::Options& options, int argc, char** argv,
                                                int& code);
 
+// What plan and apply start from: parsed flags (log level set), the output format, and the
+// configuration loaded strictly (diagnostics printed). nullopt means "exit with *code".
+struct Invocation {
+  cxxopts::ParseResult args;
+  Format format;
+  config::Loaded config;
+};
+std::optional<Invocation> start(cxxopts::Options& options, int argc, char** argv, int& code);
+
+// The state file's path: the project's `state`, relative to the project file.
+std::string state_path_of(const model::Project& project);
+
 int validate_command(int argc, char** argv);
 int schema_command(int argc, char** argv);
 int plan_command(int argc, char** argv);

@@ -41,16 +41,13 @@ int plan_command(int argc, char** argv) {
     ("allow-removals", "pass the safety limits on deactivations and participant removals");
   // clang-format on
   int code = kExitOk;
-  auto args = parse_args(options, argc, argv, code);
-  if (!args) return code;
-  set_log_level(*args);
-  auto format = parse_format((*args)["format"].as<std::string>(), std::cerr);
-  if (!format) return kExitError;
-  auto config = load_config(*args, std::cerr);
-  if (!config) return kExitError;
+  auto run = start(options, argc, argv, code);
+  if (!run) return code;
+  const auto* args = &run->args;
+  const auto* format = &run->format;
+  const auto* config = &run->config;
   const auto& project = config->project;
-  auto state_path = (std::filesystem::path(project.root) / project.state_path).string();
-  auto state = state::load(state_path, project.account_id, project.app_id);
+  auto state = state::load(state_path_of(project), project.account_id, project.app_id);
   if (!state) {
     std::cerr << "error: " << state.error().message << "\n";
     return kExitError;

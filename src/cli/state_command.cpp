@@ -11,10 +11,6 @@
 namespace rtk::cli {
 namespace {
 
-std::string state_path_of(const model::Project& project) {
-  return (std::filesystem::path(project.root) / project.state_path).string();
-}
-
 // Loads config (lenient about env: these commands send no secrets) and the state.
 std::optional<std::pair<config::Loaded, state::State>> load_both(const cxxopts::ParseResult& args) {
   auto opts = load_options(args);

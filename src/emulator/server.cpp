@@ -159,7 +159,7 @@ std::string Server::stats_json() {
 void Server::install_routes() {
   using Handler = std::function<Reply(const httplib::Request&)>;
   // Wraps an API handler with auth, rate limit, faults, latency and counting.
-  auto api = [this](const std::string& method, const std::string& route, Handler handler) {
+  auto api = [this](const std::string& method, const std::string& route, const Handler& handler) {
     return [this, method, route, handler](const httplib::Request& req, httplib::Response& res) {
       const std::string name = method + " " + route;
       auto auth = req.get_header_value("Authorization");

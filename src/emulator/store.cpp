@@ -1,10 +1,9 @@
 #include "emulator/store.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <ctime>
 
+#include "model/iso_time.hpp"
 #include "model/projection.hpp"
 #include "model/validate.hpp"
 
@@ -101,19 +100,9 @@ Store::Store(StoreOptions options) : options_(std::move(options)), rng_(options_
 }
 
 std::string Store::now_iso() {
-  // Strictly increasing millisecond timestamps, so every change moves updated_at.
-  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
-  last_ms_ = std::max<int64_t>(now, last_ms_ + 1);
-  std::time_t secs = last_ms_ / 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(last_ms_ % 1000));
-  return buf;
+  // Strictly increasing, so every change moves updated_at.
+  last_ms_ = std::max<int64_t>(model::now_ms(), last_ms_ + 1);
+  return model::iso_time(last_ms_);
 }
 
 std::string Store::new_uuid() {
@@ -158,6 +147,13 @@ Store::Meeting* Store::find_meeting(const Target& t, const std::string& id, Repl
     return nullptr;
   }
   return &it->second;
+}
+
+Store::Participant* Store::find_participant(Meeting& m, const std::string& pid, Reply& err) {
+  auto it = m.participants.find(pid);
+  if (it != m.participants.end()) return &it->second;
+  err = error_reply(404, "participant " + pid + " not found");
+  return nullptr;
 }
 
 Reply Store::page(const std::vector<json>& items, const Query& q) const {
@@ -303,9 +299,9 @@ Reply Store::get_participant(const Target& t, const std::string& meeting_id,
   Reply err;
   Meeting* m = find_meeting(t, meeting_id, err);
   if (m == nullptr) return err;
-  auto it = m->participants.find(pid);
-  if (it == m->participants.end()) return error_reply(404, "participant " + pid + " not found");
-  return ok(model::summary_of(Resource::Participant, it->second.data));
+  Participant* p = find_participant(*m, pid, err);
+  if (p == nullptr) return err;
+  return ok(model::summary_of(Resource::Participant, p->data));
 }
 
 Reply Store::edit_participant(const Target& t, const std::string& meeting_id,
@@ -316,11 +312,11 @@ Reply Store::edit_participant(const Target& t, const std::string& meeting_id,
   std::lock_guard lock(mu_);
   Meeting* m = find_meeting(t, meeting_id, err);
   if (m == nullptr) return err;
-  auto it = m->participants.find(pid);
-  if (it == m->participants.end()) return error_reply(404, "participant " + pid + " not found");
-  for (const auto& [key, value] : input.items()) it->second.data[key] = value;
-  it->second.data["updated_at"] = now_iso();
-  return ok(it->second.data);
+  Participant* p = find_participant(*m, pid, err);
+  if (p == nullptr) return err;
+  for (const auto& [key, value] : input.items()) p->data[key] = value;
+  p->data["updated_at"] = now_iso();
+  return ok(p->data);
 }
 
 Reply Store::delete_participant(const Target& t, const std::string& meeting_id,
@@ -329,9 +325,9 @@ Reply Store::delete_participant(const Target& t, const std::string& meeting_id,
   Reply err;
   Meeting* m = find_meeting(t, meeting_id, err);
   if (m == nullptr) return err;
-  auto it = m->participants.find(pid);
-  if (it == m->participants.end()) return error_reply(404, "participant " + pid + " not found");
-  const json& p = it->second.data;
+  Participant* found = find_participant(*m, pid, err);
+  if (found == nullptr) return err;
+  const json p = found->data;
   // The preset's id is stable per preset name, as a server-side preset table would make it.
   uint64_t h = std::hash<std::string>{}(p.value("preset_name", ""));
   char preset_id[40];
@@ -342,7 +338,7 @@ Reply Store::delete_participant(const Target& t, const std::string& meeting_id,
             {"custom_participant_id", p["custom_participant_id"]},
             {"preset_id", preset_id},
             {"updated_at", now_iso()}};
-  m->participants.erase(it);
+  m->participants.erase(pid);
   std::erase(m->participant_order, pid);
   return ok(data);
 }
@@ -352,10 +348,10 @@ Reply Store::refresh_token(const Target& t, const std::string& meeting_id, const
   Reply err;
   Meeting* m = find_meeting(t, meeting_id, err);
   if (m == nullptr) return err;
-  auto it = m->participants.find(pid);
-  if (it == m->participants.end()) return error_reply(404, "participant " + pid + " not found");
-  it->second.data["token"] = new_token();
-  return ok(json{{"token", it->second.data["token"]}});
+  Participant* p = find_participant(*m, pid, err);
+  if (p == nullptr) return err;
+  p->data["token"] = new_token();
+  return ok(json{{"token", p->data["token"]}});
 }
 
 json Store::dump() const {

@@ -73,6 +73,7 @@ class Store {
 
   App* find_app(const Target& t);
   Meeting* find_meeting(const Target& t, const std::string& id, Reply& err);
+  static Participant* find_participant(Meeting& m, const std::string& pid, Reply& err);
   std::string now_iso();
   std::string new_uuid();
   std::string new_token();

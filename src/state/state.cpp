@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "model/digest.hpp"
+#include "model/iso_time.hpp"
 
 namespace rtk::state {
 
@@ -140,16 +141,7 @@ Result<Unit> save(const std::string& path, State& s) {
 }
 
 std::string now_iso() {
-  auto now = std::chrono::system_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  std::time_t secs = ms / 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf;
+  return model::iso_time(model::now_ms());
 }
 
 }  // namespace rtk::state
