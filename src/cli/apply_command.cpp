@@ -244,7 +244,7 @@ int apply_command(int argc, char** argv) {
   auto stats = client.stats();
   std::cout << (report.failed > 0 ? "Apply incomplete: " : "Apply complete: ") << report.done
             << " done, " << report.failed << " failed, " << report.skipped << " skipped. "
-            << stats.total << " API calls (" << stats.retries << " retries).\n";
+            << plan::api_calls_text(stats.total, stats.retries) << ".\n";
   if (report.failed > 0) std::cout << "Run apply again to finish: the state holds every success.\n";
   return report.failed > 0 ? kExitError : kExitOk;
 }

@@ -99,6 +99,11 @@ std::string shown(const FieldChange& c, const json& value) {
   return value.dump();
 }
 
+std::string api_calls_text(long calls, long retries) {
+  return std::to_string(calls) + (calls == 1 ? " API call (" : " API calls (") +
+         std::to_string(retries) + (retries == 1 ? " retry)" : " retries)");
+}
+
 std::string summary_line(const Plan& plan) {
   const Counts& c = plan.counts;
   if (!c.any()) return "No changes. Meetings match the configuration.";
@@ -141,7 +146,7 @@ std::string render_text(const Plan& plan, const RenderContext& ctx) {
   for (const auto& e : plan.errors) out << st.paint("31", "error: ") << e << "\n";
   if (!plan.warnings.empty() || !plan.errors.empty()) out << "\n";
   out << st.paint("1", summary_line(plan)) << "\n";
-  out << ctx.api_calls << " API calls (" << ctx.retries << " retries).\n";
+  out << api_calls_text(ctx.api_calls, ctx.retries) << ".\n";
   return out.str();
 }
 
@@ -230,7 +235,7 @@ std::string render_markdown(const Plan& plan, const RenderContext& ctx) {
     }
   }
   for (const auto& w : plan.warnings) out << "- :warning: " << w << "\n";
-  out << "\n<sub>" << ctx.api_calls << " API calls (" << ctx.retries << " retries)</sub>\n";
+  out << "\n<sub>" << api_calls_text(ctx.api_calls, ctx.retries) << "</sub>\n";
   return out.str();
 }
 

@@ -276,6 +276,26 @@ TEST(Cli, ImportBindsInsteadOfCreating) {
   EXPECT_EQ(repo.run({"plan", "--detailed-exitcode"}).exit_code, 0);
 }
 
+TEST(Cli, ImportByTitleRefusesAmbiguity) {
+  Repo repo;
+  repo.meetings("meetings:\n  standup:\n    title: Standup\n");
+  repo.api("POST", "/meetings", {{"title", "Standup"}});
+  repo.api("POST", "/meetings", {{"title", "Standup"}});
+  auto imported = repo.run({"import", "--by-title"});
+  EXPECT_EQ(imported.exit_code, 1);
+  EXPECT_TRUE(contains(imported.err, "standup: 2 meetings are titled \"Standup\"")) << imported.err;
+  EXPECT_FALSE(repo.state()["meetings"].contains("standup"));
+}
+
+TEST(Cli, ApplyWithoutATerminalNeedsAutoApprove) {
+  Repo repo;
+  repo.meetings(kTwoMeetings);
+  auto apply = repo.run({"apply"});
+  EXPECT_EQ(apply.exit_code, 1);
+  EXPECT_TRUE(contains(apply.err, "pass --auto-approve")) << apply.err;
+  EXPECT_TRUE(repo.all_meetings().empty());
+}
+
 TEST(Cli, ExportWritesYamlThatValidates) {
   Repo repo;
   repo.copy_examples();

@@ -107,5 +107,33 @@ TEST(Resilience, KilledAppliesRecoverWithoutDuplicates) {
   EXPECT_GT(recovered_creates, 0);  // some kills fell between a create's answer and its journal
 }
 
+TEST(Resilience, PartialFailureIsSummarisedAndARerunFinishes) {
+  // No retries against an emulator failing half its requests: some operations fail, their
+  // dependents are skipped, the rest is done and journaled; reruns with retries finish.
+  bool saw_partial = false;
+  for (int seed = 1; seed <= 20 && !saw_partial; ++seed) {
+    Repo repo({"--error-rate", "0.5", "--seed", std::to_string(seed)});
+    repo.copy_examples();
+    auto first = repo.apply({"--max-retries", "0", "--parallelism", "1"});
+    if (first.exit_code != 1 || first.out.find("Apply incomplete:") == std::string::npos) continue;
+    saw_partial = true;
+    EXPECT_NE(first.out.find("failed: "), std::string::npos) << first.out;
+    EXPECT_NE(first.out.find("service temporarily unavailable"), std::string::npos) << first.out;
+    EXPECT_NE(first.out.find("Run apply again to finish"), std::string::npos);
+    int runs = 0;
+    while (runs++ < 10 && repo.apply(kFast).exit_code != 0) {
+    }
+    EXPECT_LE(runs, 10);
+    httplib::Client http("127.0.0.1", repo.emulator().port());
+    auto dump = json::parse(http.Get("/__emulator/dump")->body);
+    std::multiset<std::string> titles;
+    for (const auto& m : dump["apps"][0]["meetings"])
+      titles.insert(m["meeting"].value("title", ""));
+    EXPECT_EQ(titles.size(), 4U);
+    for (const auto& t : titles) EXPECT_EQ(titles.count(t), 1U) << t;
+  }
+  EXPECT_TRUE(saw_partial) << "no seed produced a partial failure";
+}
+
 }  // namespace
 }  // namespace rtk::testing
