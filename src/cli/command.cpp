@@ -59,8 +59,8 @@ std::optional<config::Loaded> load_config(const cxxopts::ParseResult& args, std:
   auto loaded = config::load(load_options(args));
   print_diagnostics(loaded.diagnostics, err);
   if (loaded.diagnostics.has_errors()) {
-    err << loaded.diagnostics.error_count() << " errors, " << loaded.diagnostics.warning_count()
-        << " warnings\n";
+    err << config::count_text(loaded.diagnostics.error_count(), loaded.diagnostics.warning_count())
+        << "\n";
     return std::nullopt;
   }
   return loaded;

@@ -26,11 +26,14 @@ int validate_command(int argc, char** argv) {
   } else {
     print_diagnostics(diags, std::cout);
     if (diags.has_errors()) {
-      std::cout << diags.error_count() << " errors, " << diags.warning_count() << " warnings\n";
+      std::cout << config::count_text(diags.error_count(), diags.warning_count()) << "\n";
     } else {
       std::cout << loaded.desired.meetings.size() << " meetings, "
                 << loaded.desired.participant_count() << " participants: OK";
-      if (diags.warning_count() > 0) std::cout << " (" << diags.warning_count() << " warnings)";
+      if (diags.warning_count() > 0) {
+        std::cout << " (" << diags.warning_count()
+                  << (diags.warning_count() == 1 ? " warning)" : " warnings)");
+      }
       std::cout << "\n";
     }
   }

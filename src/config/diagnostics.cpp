@@ -35,6 +35,11 @@ void Diagnostics::append(const Diagnostics& other) {
   items_.insert(items_.end(), other.items_.begin(), other.items_.end());
 }
 
+std::string count_text(size_t errors, size_t warnings) {
+  return std::to_string(errors) + (errors == 1 ? " error, " : " errors, ") +
+         std::to_string(warnings) + (warnings == 1 ? " warning" : " warnings");
+}
+
 std::string format(const Diagnostic& d) {
   std::string out = d.pos.file;
   if (d.pos.line > 0) out += ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.col);

@@ -33,6 +33,9 @@ class Diagnostics {
   std::vector<Diagnostic> items_;
 };
 
+// "N errors, M warnings" (singular where one).
+std::string count_text(size_t errors, size_t warnings);
+
 // "path/to/file.yaml:LINE:COL: error: message"
 std::string format(const Diagnostic& d);
 nlohmann::json to_json(const std::vector<Diagnostic>& diags);
