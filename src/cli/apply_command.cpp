@@ -125,14 +125,12 @@ int apply_command(int argc, char** argv) {
   int code = kExitOk;
   auto run = start(options, argc, argv, code);
   if (!run) return code;
-  const auto* args = &run->args;
-  const auto* format = &run->format;
-  const auto* config = &run->config;
-  const auto& project = config->project;
-  const bool from_file = args->count("plan-file") != 0U;
+  const auto& [args, format, config] = *run;
+  const auto& project = config.project;
+  const bool from_file = args.count("plan-file") != 0U;
   std::optional<plan::SavedPlan> saved;
   if (from_file) {
-    std::ifstream in((*args)["plan-file"].as<std::string>());
+    std::ifstream in(args["plan-file"].as<std::string>());
     auto j = nlohmann::json::parse(in, nullptr, false);
     auto parsed =
         in ? plan::from_plan_file(j) : Result<plan::SavedPlan>(Error{"cannot read the plan file"});
@@ -142,17 +140,17 @@ int apply_command(int argc, char** argv) {
     }
     saved = std::move(parsed).value();
   }
-  if (!from_file && args->count("auto-approve") == 0U && isatty(STDIN_FILENO) == 0) {
+  if (!from_file && args.count("auto-approve") == 0U && isatty(STDIN_FILENO) == 0) {
     std::cerr << "error: not on a terminal, so there is no one to confirm; pass --auto-approve "
                  "(or apply a saved plan file)\n";
     return kExitError;
   }
-  auto copts = client_options(*args, project);
+  auto copts = client_options(args, project);
   if (!copts) return kExitError;
 
   auto state_path = state_path_of(project);
   auto lock =
-      state::Lock::acquire(state_path, std::chrono::seconds((*args)["lock-timeout"].as<int>()));
+      state::Lock::acquire(state_path, std::chrono::seconds(args["lock-timeout"].as<int>()));
   if (!lock) {
     std::cerr << "error: " << lock.error().message << "\n";
     return kExitError;
@@ -199,7 +197,7 @@ int apply_command(int argc, char** argv) {
     plan.counts = plan::count_operations(plan.meetings);
   } else {
     auto planned =
-        observe_and_plan(client, *config, store.snapshot(), args->count("allow-removals") != 0U);
+        observe_and_plan(client, config, store.snapshot(), args.count("allow-removals") != 0U);
     if (!planned) {
       std::cerr << "error: " << planned.error().message() << "\n";
       return kExitError;
@@ -207,11 +205,11 @@ int apply_command(int argc, char** argv) {
     plan = std::move(planned->plan);
     observed = std::move(planned->observed);
   }
-  print_plan(plan, *format, client.stats());
+  print_plan(plan, format, client.stats());
   if (!plan.errors.empty()) return kExitError;
   refresh_state(store, plan, observed ? &*observed : nullptr);
   if (!plan.has_changes()) return kExitOk;
-  if (!from_file && args->count("auto-approve") == 0U && !confirm()) {
+  if (!from_file && args.count("auto-approve") == 0U && !confirm()) {
     std::cerr << "Apply cancelled; nothing was changed.\n";
     return kExitError;
   }
@@ -239,8 +237,8 @@ int apply_command(int argc, char** argv) {
               << ": " << r.error << "\n";
   }
   for (const auto& w : report.warnings) std::cout << "warning: " << w << "\n";
-  if (args->count("tokens-out") != 0U)
-    write_tokens((*args)["tokens-out"].as<std::string>(), report.tokens);
+  if (args.count("tokens-out") != 0U)
+    write_tokens(args["tokens-out"].as<std::string>(), report.tokens);
   auto stats = client.stats();
   std::cout << (report.failed > 0 ? "Apply incomplete: " : "Apply complete: ") << report.done
             << " done, " << report.failed << " failed, " << report.skipped << " skipped. "

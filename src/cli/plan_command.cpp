@@ -43,16 +43,14 @@ int plan_command(int argc, char** argv) {
   int code = kExitOk;
   auto run = start(options, argc, argv, code);
   if (!run) return code;
-  const auto* args = &run->args;
-  const auto* format = &run->format;
-  const auto* config = &run->config;
-  const auto& project = config->project;
+  const auto& [args, format, config] = *run;
+  const auto& project = config.project;
   auto state = state::load(state_path_of(project), project.account_id, project.app_id);
   if (!state) {
     std::cerr << "error: " << state.error().message << "\n";
     return kExitError;
   }
-  auto copts = client_options(*args, project);
+  auto copts = client_options(args, project);
   if (!copts) return kExitError;
   api::Client client(*copts);
   if (!state->intents.empty()) {  // a crashed apply: look, in memory only (plan writes nothing)
@@ -65,24 +63,24 @@ int plan_command(int argc, char** argv) {
       for (const auto& n : r.notes) std::cerr << "note: " << n << " (apply will record this)\n";
     }
   }
-  auto planned = observe_and_plan(client, *config, *state, args->count("allow-removals") != 0U);
+  auto planned = observe_and_plan(client, config, *state, args.count("allow-removals") != 0U);
   if (!planned) {
     std::cerr << "error: " << planned.error().message() << "\n";
     return kExitError;
   }
   const auto& plan = planned->plan;
-  print_plan(plan, *format, client.stats());
+  print_plan(plan, format, client.stats());
   if (!plan.errors.empty()) return kExitError;
-  if (args->count("out") != 0U) {
+  if (args.count("out") != 0U) {
     plan::SavedPlan saved{plan,           project.account_id,
-                          project.app_id, plan::config_digest(config->desired),
+                          project.app_id, plan::config_digest(config.desired),
                           kVersion,       state::now_iso()};
     auto file = plan::to_plan_file(saved);
     if (!file) {
       std::cerr << "error: " << file.error().message << "\n";
       return kExitError;
     }
-    auto out = (*args)["out"].as<std::string>();
+    auto out = args["out"].as<std::string>();
     auto written = state::write_atomically(out, file->dump(2) + "\n", 0600);
     if (!written) {
       std::cerr << "error: " << written.error().message << "\n";
@@ -91,7 +89,7 @@ int plan_command(int argc, char** argv) {
     std::cerr << "Saved the plan to " << out << ". Apply exactly it with: rtksync apply " << out
               << "\n";
   }
-  return (args->count("detailed-exitcode") != 0U && plan.has_changes()) ? kExitChanges : kExitOk;
+  return (args.count("detailed-exitcode") != 0U && plan.has_changes()) ? kExitChanges : kExitOk;
 }
 
 }  // namespace rtk::cli
