@@ -54,7 +54,6 @@ class HttpTransport {
   HttpTransport& operator=(const HttpTransport&) = delete;
 
   TransportResult perform(const HttpRequest& request);
-  [[nodiscard]] const TransportOptions& options() const { return options_; }
 
   struct Shared;  // libcurl share handle and its locks
 

@@ -68,11 +68,6 @@ void record_digests(state::MeetingState& ms, const std::string& salt, const json
   }
 }
 
-void remember(state::MeetingState& ms, const json& object) {
-  ms.object = model::without_secrets(model::Resource::Meeting, object);  // the file is committed
-  ms.updated_at = object.value("updated_at", "");
-}
-
 // A meeting's work: returns the meeting id after its meeting-level operations.
 class MeetingRun {
  public:
@@ -136,7 +131,7 @@ class MeetingRun {
     }
     run_.journal([&](state::State& s) {
       auto& ms = s.meetings[mp_.key];
-      remember(ms, *r);
+      ms.remember(*r);
       if (op.kind == OpKind::ReplaceMeeting) record_digests(ms, s.salt, *body);
       ms.deactivated = op.kind == OpKind::DeactivateMeeting;
     });
@@ -163,15 +158,11 @@ class MeetingRun {
         fail(op, r.error().message() +
                      "; no meeting with this title appeared, so it will be "
                      "created on the next run");
-        run_.journal([&](state::State& s) {
-          std::erase_if(s.intents, [&](const auto& i) { return i.key == mp_.key; });
-        });
+        run_.journal([&](state::State& s) { s.drop_intent(mp_.key); });
         return false;
       }
     } else {
-      run_.journal([&](state::State& s) {
-        std::erase_if(s.intents, [&](const auto& i) { return i.key == mp_.key; });
-      });
+      run_.journal([&](state::State& s) { s.drop_intent(mp_.key); });
       fail(op, r.error().message());
       return false;
     }
@@ -179,9 +170,9 @@ class MeetingRun {
     run_.journal([&](state::State& s) {
       auto& ms = s.meetings[mp_.key];
       ms.id = id_;
-      remember(ms, object);
+      ms.remember(object);
       record_digests(ms, s.salt, body);
-      std::erase_if(s.intents, [&](const auto& i) { return i.key == mp_.key; });
+      s.drop_intent(mp_.key);
     });
     done(op);
     return true;
@@ -255,7 +246,7 @@ class MeetingRun {
       run_.warn("meeting " + mp_.key + ": read-back failed: " + meeting.error().message());
       return;
     }
-    run_.journal([&](state::State& s) { remember(s.meetings[mp_.key], *meeting); });
+    run_.journal([&](state::State& s) { s.meetings[mp_.key].remember(*meeting); });
     std::optional<std::vector<json>> people;
     for (const auto* op : done_ops_) {
       if (plan::is_meeting_op(op->kind)) {

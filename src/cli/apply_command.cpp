@@ -42,11 +42,11 @@ std::vector<std::string> stale_reasons(const plan::SavedPlan& saved, const model
     out.push_back("cannot re-read the objects the plan touches: " + observed.error().message());
     return out;
   }
+  std::map<std::string, std::string> updated_at;  // id -> updated_at, from the list
+  for (const auto& s : observed->summaries)
+    updated_at[s.value("id", "")] = s.value("updated_at", "");
   for (const auto& [key, fp] : saved.plan.fingerprints) {
-    std::string now_updated;
-    for (const auto& s : observed->summaries) {
-      if (s.value("id", "") == fp.meeting_id) now_updated = s.value("updated_at", "");
-    }
+    const std::string& now_updated = updated_at[fp.meeting_id];
     if (observed->missing.count(fp.meeting_id) != 0U) {
       out.push_back("meeting " + key + " no longer exists on the server");
     } else if (now_updated != fp.updated_at) {
@@ -86,8 +86,7 @@ void refresh_state(state::Store& store, const plan::Plan& plan, const model::Obs
       if (observed == nullptr || observed->from_cache.count(ms.id) != 0U) continue;
       auto m = observed->meetings.find(ms.id);
       if (m == observed->meetings.end()) continue;
-      ms.object = model::without_secrets(model::Resource::Meeting, m->second);
-      ms.updated_at = m->second.value("updated_at", "");
+      ms.remember(m->second);
     }
   });
   if (!saved) std::cerr << "warning: " << saved.error().message << "\n";

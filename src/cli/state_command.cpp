@@ -48,8 +48,7 @@ void bind_meeting(state::State& s, const std::string& key, const nlohmann::json&
                   bool protect) {
   auto& ms = s.meetings[key];
   ms.id = meeting.value("id", "");
-  ms.updated_at = meeting.value("updated_at", "");
-  ms.object = model::without_secrets(model::Resource::Meeting, meeting);
+  ms.remember(meeting);
   ms.protect = protect;
   ms.deactivated = false;
 }

@@ -93,6 +93,10 @@ std::string plural(int n, const std::string& what) {
 
 }  // namespace
 
+json masked(const FieldChange& c, const json& value) {
+  return c.sensitive && !value.is_null() ? json(model::kSensitive) : value;
+}
+
 std::string shown(const FieldChange& c, const json& value) {
   if (c.sensitive) return model::kSensitive;
   if (value.is_null()) return "(none)";
@@ -157,11 +161,10 @@ json render_json(const Plan& plan, const RenderContext& ctx) {
     for (const auto& op : mp.ops) {
       json changes = json::array();
       for (const auto& c : op.changes) {
-        changes.push_back(
-            {{"path", c.path},
-             {"before", c.sensitive && !c.before.is_null() ? json(model::kSensitive) : c.before},
-             {"after", c.sensitive && !c.after.is_null() ? json(model::kSensitive) : c.after},
-             {"sensitive", c.sensitive}});
+        changes.push_back({{"path", c.path},
+                           {"before", masked(c, c.before)},
+                           {"after", masked(c, c.after)},
+                           {"sensitive", c.sensitive}});
       }
       json o{{"kind", to_string(op.kind)}, {"method", http_method(op.kind)}, {"changes", changes}};
       if (!op.participant.empty()) o["participant"] = op.participant;

@@ -23,6 +23,8 @@ json render_json(const Plan& plan, const RenderContext& ctx);
 std::string summary_line(const Plan& plan);
 // "N API calls (R retries)", singular where it is one.
 std::string api_calls_text(long calls, long retries);
+// A change's value for machine output: "(sensitive)" for a present secret, else the value.
+json masked(const FieldChange& c, const json& value);
 // A change's value as shown: "(sensitive)" for secrets, JSON otherwise.
 std::string shown(const FieldChange& c, const json& value);
 

@@ -3,6 +3,7 @@
 #include "config/references.hpp"
 #include "model/digest.hpp"
 #include "model/projection.hpp"
+#include "plan/render.hpp"
 
 namespace rtk::plan {
 namespace {
@@ -22,12 +23,9 @@ std::optional<std::string> literal_secret(const Operation& op) {
 }
 
 json change_to_json(const FieldChange& c) {
-  auto mask = [&](const json& v) {
-    return c.sensitive && !v.is_null() ? json(model::kSensitive) : v;
-  };
   return json{{"path", c.path},
-              {"before", mask(c.before)},
-              {"after", mask(c.after)},
+              {"before", masked(c, c.before)},
+              {"after", masked(c, c.after)},
               {"sensitive", c.sensitive}};
 }
 

@@ -14,8 +14,18 @@
 
 #include "model/digest.hpp"
 #include "model/iso_time.hpp"
+#include "model/projection.hpp"
 
 namespace rtk::state {
+
+void MeetingState::remember(const json& observed) {
+  object = model::without_secrets(model::Resource::Meeting, observed);
+  updated_at = observed.value("updated_at", "");
+}
+
+void State::drop_intent(const std::string& key) {
+  std::erase_if(intents, [&](const CreateIntent& i) { return i.key == key; });
+}
 
 std::string State::key_of(const std::string& id) const {
   for (const auto& [key, m] : meetings) {

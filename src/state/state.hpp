@@ -25,6 +25,10 @@ struct MeetingState {
   bool deactivated = false;                     // deactivated by rtksync (key left the YAML)
   std::map<std::string, std::string> digests;   // write-only path -> salted digest
   std::map<std::string, long> token_rotations;  // custom_participant_id -> last rotation
+
+  // Keeps an observed meeting as the cache: its updated_at, and the object without any
+  // secret field (the file is committed).
+  void remember(const json& observed);
 };
 
 struct CreateIntent {
@@ -47,6 +51,7 @@ struct State {
   }
   // The key bound to a meeting id, or "".
   [[nodiscard]] std::string key_of(const std::string& id) const;
+  void drop_intent(const std::string& key);
 };
 
 json to_json(const State& s);
