@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
     ("seed", "seed for ids, tokens and fault injection", cxxopts::value<uint64_t>()->default_value("1"))
     ("state", "load data from FILE at start and save it there on shutdown",
      cxxopts::value<std::string>()->default_value(""))
+    ("record", "append every API exchange to FILE as a JSON line (for contract checks)",
+     cxxopts::value<std::string>()->default_value(""))
     ("h,help", "show this help");
   // clang-format on
   cxxopts::ParseResult args;
@@ -77,6 +79,7 @@ int main(int argc, char** argv) {
   rtk::emulator::ServerOptions server_options;
   server_options.token = args["token"].as<std::string>();
   server_options.seed = store_options.seed;
+  server_options.record_path = args["record"].as<std::string>();
   auto& faults = server_options.faults;
   faults.latency_ms = args["latency-ms"].as<int>();
   faults.error_rate = args["error-rate"].as<double>();
@@ -114,6 +117,10 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   rtk::emulator::Server server(server_options, store);
+  if (!server.recording_ok()) {
+    std::cerr << "rtksync-emulator: cannot write " << server_options.record_path << "\n";
+    return 1;
+  }
   int port = server.bind(args["port"].as<int>());
   if (port <= 0) {
     std::cerr << "rtksync-emulator: cannot bind 127.0.0.1:" << args["port"].as<int>() << "\n";

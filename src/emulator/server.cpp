@@ -78,6 +78,7 @@ Server::Server(ServerOptions options, Store& store)
     : options_(std::move(options)),
       store_(store),
       http_(std::make_unique<httplib::Server>()),
+      recorder_(options_.record_path),
       rng_(options_.seed ^ 0x9E3779B97F4A7C15ULL) {
   http_->new_task_queue = [] { return new httplib::ThreadPool(64); };
   http_->set_keep_alive_max_count(100000);
@@ -156,23 +157,75 @@ std::string Server::stats_json() {
   return json{{"total", total}, {"routes", routes}}.dump();
 }
 
+namespace {
+
+// A request without Content-Length or chunked Transfer-Encoding has no body (RFC 9112,
+// 6.3); reading one anyway would wait until the client gives up (curl -X POST, no -d).
+std::string read_body(const httplib::Request& req, const httplib::ContentReader& reader) {
+  bool chunked = req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos;
+  if (!req.has_header("Content-Length") && !chunked) return "";
+  std::string body;
+  reader([&](const char* data, size_t n) {
+    body.append(data, n);
+    return true;
+  });
+  return body;
+}
+
+// The contract's request bodies are application/json only.
+bool is_json_content(const std::string& content_type) {
+  auto semi = content_type.find(';');
+  std::string media = content_type.substr(0, semi);
+  while (!media.empty() && media.back() == ' ') media.pop_back();
+  return media == "application/json";
+}
+
+}  // namespace
+
+void Server::record(const httplib::Request& req, const std::string& method,
+                    const std::string& route, const std::string& body, const httplib::Response& res,
+                    const std::string& outcome) {
+  Exchange e;
+  e.method = method;
+  e.route = route;
+  e.path = req.path;
+  for (const auto& [k, v] : req.params) e.query[k] = v;
+  e.content_type = req.get_header_value("Content-Type");
+  e.user_agent = req.get_header_value("User-Agent");
+  e.request_body = body;
+  e.outcome = outcome;
+  e.status = outcome.rfind("dropped", 0) == 0 ? 0 : res.status;
+  if (e.status != 0) e.response_body = res.body;
+  recorder_.record(e);
+}
+
 void Server::install_routes() {
-  using Handler = std::function<Reply(const httplib::Request&)>;
-  // Wraps an API handler with auth, rate limit, faults, latency and counting.
-  auto api = [this](const std::string& method, const std::string& route, const Handler& handler) {
-    return [this, method, route, handler](const httplib::Request& req, httplib::Response& res) {
+  using Handler = std::function<Reply(const httplib::Request&, const std::string& body)>;
+  using Api = std::function<void(const httplib::Request&, httplib::Response&, const std::string&)>;
+  // Wraps an API handler with auth, rate limit, content type, faults, latency, counting and
+  // recording.
+  auto api = [this](const std::string& method, const std::string& route,
+                    const Handler& handler) -> Api {
+    return [this, method, route, handler](const httplib::Request& req, httplib::Response& res,
+                                          const std::string& body) {
       const std::string name = method + " " + route;
+      auto finish = [&](const std::string& outcome) {
+        count(name, outcome);
+        record(req, method, route, body, res, outcome);
+      };
       auto auth = req.get_header_value("Authorization");
       if (auth != "Bearer " + options_.token) {
-        count(name, "401");
         send_gateway_error(res, 401, 10000, "Authentication error");
-        return;
+        return finish("401");
       }
       if (int retry_after = rate_limited_retry_after(); retry_after > 0) {
-        count(name, "429");
         res.set_header("Retry-After", std::to_string(retry_after));
         send_gateway_error(res, 429, 971, "Please wait and consider throttling your request speed");
-        return;
+        return finish("429");
+      }
+      if (!body.empty() && !is_json_content(req.get_header_value("Content-Type"))) {
+        send(res, error_reply(415, "request body must be application/json"));
+        return finish("415");
       }
       if (options_.faults.latency_ms > 0) {
         std::this_thread::sleep_for(std::chrono::milliseconds(options_.faults.latency_ms));
@@ -180,73 +233,90 @@ void Server::install_routes() {
       FaultDecision fault = decide_faults();
       bool strike_before = (fault.drop || fault.error) && !fault.after;
       Reply reply;
-      if (!strike_before) reply = handler(req);
+      if (!strike_before) reply = handler(req, body);
       if (fault.drop) {
-        count(name, fault.after ? "dropped-after-processing" : "dropped");
         drop_connection(req);
-        return;
+        return finish(fault.after ? "dropped-after-processing" : "dropped");
       }
       if (fault.error) {
-        count(name, fault.after ? "503-after-processing" : "503");
         send(res, error_reply(503, "service temporarily unavailable (injected fault)"));
-        return;
+        return finish(fault.after ? "503-after-processing" : "503");
       }
-      count(name, std::to_string(reply.status));
       send(res, reply);
+      finish(std::to_string(reply.status));
+    };
+  };
+  auto& s = *http_;
+  auto get = [&s](const std::string& pattern, Api fn) {
+    s.Get(pattern, [fn](const httplib::Request& req, httplib::Response& res) { fn(req, res, ""); });
+  };
+  auto del = [&s](const std::string& pattern, Api fn) {
+    s.Delete(pattern,
+             [fn](const httplib::Request& req, httplib::Response& res) { fn(req, res, req.body); });
+  };
+  using Reader = const httplib::ContentReader&;
+  auto with_body = [](Api fn) {
+    return [fn](const httplib::Request& req, httplib::Response& res, Reader reader) {
+      fn(req, res, read_body(req, reader));
     };
   };
   const std::string p = kPrefix;
   const std::string meeting = p + "/meetings/([^/]+)";
   const std::string participant = meeting + "/participants/([^/]+)";
-  auto& s = *http_;
-  s.Get(p + "/meetings", api("GET", "/meetings", [this](const auto& r) {
-          return store_.list_meetings(target_of(r), query_of(r));
-        }));
-  s.Post(p + "/meetings", api("POST", "/meetings", [this](const auto& r) {
-           return store_.create_meeting(target_of(r), r.body);
-         }));
-  s.Get(meeting, api("GET", "/meetings/{meeting_id}", [this](const auto& r) {
-          return store_.get_meeting(target_of(r), r.matches[3]);
-        }));
-  s.Patch(meeting, api("PATCH", "/meetings/{meeting_id}", [this](const auto& r) {
-            return store_.patch_meeting(target_of(r), r.matches[3], r.body);
-          }));
-  s.Put(meeting, api("PUT", "/meetings/{meeting_id}", [this](const auto& r) {
-          return store_.put_meeting(target_of(r), r.matches[3], r.body);
-        }));
-  s.Get(meeting + "/participants",
-        api("GET", "/meetings/{meeting_id}/participants", [this](const auto& r) {
-          return store_.list_participants(target_of(r), r.matches[3], query_of(r));
-        }));
-  s.Post(meeting + "/participants",
-         api("POST", "/meetings/{meeting_id}/participants", [this](const auto& r) {
-           return store_.add_participant(target_of(r), r.matches[3], r.body);
-         }));
+  get(p + "/meetings", api("GET", "/meetings", [this](const auto& r, const auto&) {
+        return store_.list_meetings(target_of(r), query_of(r));
+      }));
+  s.Post(p + "/meetings", with_body(api("POST", "/meetings", [this](const auto& r, const auto& b) {
+           return store_.create_meeting(target_of(r), b);
+         })));
+  get(meeting, api("GET", "/meetings/{meeting_id}", [this](const auto& r, const auto&) {
+        return store_.get_meeting(target_of(r), r.matches[3]);
+      }));
+  s.Patch(meeting,
+          with_body(api("PATCH", "/meetings/{meeting_id}", [this](const auto& r, const auto& b) {
+            return store_.patch_meeting(target_of(r), r.matches[3], b);
+          })));
+  s.Put(meeting,
+        with_body(api("PUT", "/meetings/{meeting_id}", [this](const auto& r, const auto& b) {
+          return store_.put_meeting(target_of(r), r.matches[3], b);
+        })));
+  get(meeting + "/participants",
+      api("GET", "/meetings/{meeting_id}/participants", [this](const auto& r, const auto&) {
+        return store_.list_participants(target_of(r), r.matches[3], query_of(r));
+      }));
+  s.Post(meeting + "/participants", with_body(api("POST", "/meetings/{meeting_id}/participants",
+                                                  [this](const auto& r, const auto& b) {
+                                                    return store_.add_participant(target_of(r),
+                                                                                  r.matches[3], b);
+                                                  })));
   const std::string pr = "/meetings/{meeting_id}/participants/{participant_id}";
-  s.Get(participant, api("GET", pr, [this](const auto& r) {
-          return store_.get_participant(target_of(r), r.matches[3], r.matches[4]);
-        }));
-  s.Patch(participant, api("PATCH", pr, [this](const auto& r) {
-            return store_.edit_participant(target_of(r), r.matches[3], r.matches[4], r.body);
-          }));
-  s.Delete(participant, api("DELETE", pr, [this](const auto& r) {
-             return store_.delete_participant(target_of(r), r.matches[3], r.matches[4]);
-           }));
-  s.Post(participant + "/token", api("POST", pr + "/token", [this](const auto& r) {
+  get(participant, api("GET", pr, [this](const auto& r, const auto&) {
+        return store_.get_participant(target_of(r), r.matches[3], r.matches[4]);
+      }));
+  s.Patch(participant, with_body(api("PATCH", pr, [this](const auto& r, const auto& b) {
+            return store_.edit_participant(target_of(r), r.matches[3], r.matches[4], b);
+          })));
+  del(participant, api("DELETE", pr, [this](const auto& r, const auto&) {
+        return store_.delete_participant(target_of(r), r.matches[3], r.matches[4]);
+      }));
+  s.Post(participant + "/token",
+         with_body(api("POST", pr + "/token", [this](const auto& r, const auto&) {
            return store_.refresh_token(target_of(r), r.matches[3], r.matches[4]);
-         }));
+         })));
 
   s.Get("/__emulator/stats", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(stats_json(), "application/json");
   });
-  s.Post("/__emulator/reset", [this](const httplib::Request&, httplib::Response& res) {
-    store_.clear();
-    {
-      std::lock_guard lock(mu_);
-      calls_.clear();
-    }
-    res.set_content(R"({"success":true})", "application/json");
-  });
+  s.Post("/__emulator/reset",
+         [this](const httplib::Request& req, httplib::Response& res, Reader reader) {
+           read_body(req, reader);  // ignored; a bodiless POST must not wait for one
+           store_.clear();
+           {
+             std::lock_guard lock(mu_);
+             calls_.clear();
+           }
+           res.set_content(R"({"success":true})", "application/json");
+         });
   s.Get("/__emulator/dump", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(store_.dump().dump(), "application/json");
   });

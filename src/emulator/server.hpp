@@ -1,6 +1,7 @@
-// emulator/server: the HTTP face of the emulator. Routes seed 001's eleven endpoints to
-// the Store, checks bearer auth, injects faults (latency, 5xx, 429, dropped connections),
-// counts calls per route template, and serves the /__emulator admin routes.
+// emulator/server: the HTTP face of the emulator. Routes the contract's operations to the
+// Store, checks bearer auth and content type, injects faults (latency, 5xx, 429, dropped
+// connections), counts calls per route template, records exchanges (--record), and serves
+// the /__emulator admin routes.
 #pragma once
 
 #include <atomic>
@@ -10,11 +11,14 @@
 #include <random>
 #include <string>
 
+#include "emulator/recorder.hpp"
 #include "emulator/store.hpp"
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace rtk::emulator {
 
@@ -30,6 +34,7 @@ struct ServerOptions {
   std::string token = "dev-token";
   Faults faults;
   uint64_t seed = 1;
+  std::string record_path;  // --record: append every API exchange here as a JSON line
 };
 
 class Server {
@@ -44,6 +49,7 @@ class Server {
   // Serves until stop(); blocking.
   void serve();
   void stop();
+  [[nodiscard]] bool recording_ok() const { return recorder_.ok(); }
 
  private:
   struct FaultDecision {
@@ -55,11 +61,14 @@ class Server {
   FaultDecision decide_faults();
   int rate_limited_retry_after();
   void count(const std::string& route, const std::string& outcome);
+  void record(const httplib::Request& req, const std::string& method, const std::string& route,
+              const std::string& body, const httplib::Response& res, const std::string& outcome);
   std::string stats_json();
 
   ServerOptions options_;
   Store& store_;
   std::unique_ptr<httplib::Server> http_;
+  Recorder recorder_;
   std::mutex mu_;
   std::mt19937_64 rng_;
   std::map<std::string, std::map<std::string, long>> calls_;  // route -> outcome -> count

@@ -1,7 +1,11 @@
 // End-to-end tests of rtksync-emulator: the real binary, over HTTP, every endpoint of seed
 // 001 and every error class the foundation issue names.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <set>
@@ -277,6 +281,53 @@ TEST_F(Emulator, InjectedErrorsAndDrops) {
   start({"--drop-rate", "1"});
   auto dropped = http_->Get(path("/meetings"), auth());
   EXPECT_FALSE(dropped);  // connection closed without an answer
+}
+
+// Sends raw HTTP/1.1 text and returns the status code of the answer (0: none).
+int raw_status(int port, const std::string& request) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return 0;
+  }
+  EXPECT_EQ(write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+  std::string answer;
+  char buf[4096];
+  ssize_t n = 0;
+  while ((n = read(fd, buf, sizeof buf)) > 0) answer.append(buf, static_cast<size_t>(n));
+  close(fd);
+  auto space = answer.find(' ');
+  return space == std::string::npos ? 0 : std::atoi(answer.c_str() + space + 1);
+}
+
+TEST_F(Emulator, BodilessPostsNeedNoContentLength) {
+  // The reference's token-refresh example (curl -X POST, no -d) sends neither Content-Length
+  // nor a body; the answer must not wait for a body that never comes.
+  std::string id = create({{"title", "x"}});
+  json alice{{"custom_participant_id", "alice"}, {"preset_name", "host"}};
+  std::string pid = call("POST", "/meetings/" + id + "/participants", &alice).body["data"]["id"];
+  std::string head = " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  EXPECT_EQ(raw_status(emu_->port(),
+                       "POST " + path("/meetings/" + id + "/participants/" + pid + "/token") +
+                           head + "Authorization: Bearer " + EmulatorProcess::kToken + "\r\n\r\n"),
+            200);
+  EXPECT_EQ(raw_status(emu_->port(), "POST /__emulator/reset" + head + "\r\n"), 200);
+  EXPECT_EQ(call("GET", "/meetings/" + id).status, 404);  // the reset happened
+}
+
+TEST_F(Emulator, RequestBodiesMustBeJson) {
+  auto r = http_->Post(path("/meetings"), auth(), R"({"title":"x"})", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 415);
+  EXPECT_EQ(json::parse(r->body)["error"]["code"], 415);
+  auto charset =
+      http_->Post(path("/meetings"), auth(), R"({"title":"x"})", "application/json; charset=utf-8");
+  ASSERT_TRUE(charset);
+  EXPECT_EQ(charset->status, 201);
 }
 
 TEST_F(Emulator, StatePersistsAcrossRestarts) {

@@ -7,8 +7,11 @@
 
 #include <fcntl.h>
 
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -34,6 +37,17 @@ std::string read_all(int fd) {
   return out;
 }
 
+// With $RTKSYNC_CONTRACT_RECORD_DIR set (ctest sets it for the end-to-end tests), every
+// emulator records its exchanges there for the contract check (tests/contract).
+std::vector<std::string> record_args() {
+  const char* dir = std::getenv("RTKSYNC_CONTRACT_RECORD_DIR");
+  if (dir == nullptr || *dir == '\0') return {};
+  static std::atomic<int> counter{0};
+  std::filesystem::create_directories(dir);
+  return {"--record", std::string(dir) + "/" + std::to_string(getpid()) + "-" +
+                          std::to_string(counter++) + ".jsonl"};
+}
+
 }  // namespace
 
 EmulatorProcess::EmulatorProcess(std::vector<std::string> extra_args) {
@@ -45,6 +59,8 @@ EmulatorProcess::EmulatorProcess(std::vector<std::string> extra_args) {
                                 "--app",
                                 std::string(kAccount) + "/" + kApp};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
+  auto record = record_args();
+  args.insert(args.end(), record.begin(), record.end());
   int out_pipe[2];
   if (pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t actions;
