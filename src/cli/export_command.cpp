@@ -53,10 +53,11 @@ std::string slug(const std::string& title) {
 
 // What a meeting file may say: writable, non-secret fields (secrets become references).
 nlohmann::json writable(model::Resource r, const nlohmann::json& v) {
-  return model::project(r, v, [](const model::Field& f) {
+  auto kept = model::project(r, v, [](const model::Field& f) {
     return !f.has(model::kReadOnly) && !f.has(model::kSecret) && !f.has(model::kLocal) &&
            f.verbs != 0;
   });
+  return model::without_server_chosen(r, kept);  // vorbis: validate would reject it
 }
 
 }  // namespace

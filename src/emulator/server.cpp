@@ -247,15 +247,15 @@ void Server::install_routes() {
     };
   };
   auto& s = *http_;
-  auto get = [&s](const std::string& pattern, Api fn) {
+  auto get = [&s](const std::string& pattern, const Api& fn) {
     s.Get(pattern, [fn](const httplib::Request& req, httplib::Response& res) { fn(req, res, ""); });
   };
-  auto del = [&s](const std::string& pattern, Api fn) {
+  auto del = [&s](const std::string& pattern, const Api& fn) {
     s.Delete(pattern,
              [fn](const httplib::Request& req, httplib::Response& res) { fn(req, res, req.body); });
   };
   using Reader = const httplib::ContentReader&;
-  auto with_body = [](Api fn) {
+  auto with_body = [](const Api& fn) {
     return [fn](const httplib::Request& req, httplib::Response& res, Reader reader) {
       fn(req, res, read_body(req, reader));
     };
@@ -296,6 +296,9 @@ void Server::install_routes() {
   s.Patch(participant, with_body(api("PATCH", pr, [this](const auto& r, const auto& b) {
             return store_.edit_participant(target_of(r), r.matches[3], r.matches[4], b);
           })));
+  s.Put(participant, with_body(api("PUT", pr, [this](const auto& r, const auto& b) {
+          return store_.replace_participant(target_of(r), r.matches[3], r.matches[4], b);
+        })));
   del(participant, api("DELETE", pr, [this](const auto& r, const auto&) {
         return store_.delete_participant(target_of(r), r.matches[3], r.matches[4]);
       }));

@@ -1,7 +1,9 @@
 #include "emulator/store.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "model/iso_time.hpp"
 #include "model/projection.hpp"
@@ -49,17 +51,40 @@ bool parse_body(const std::string& text, Resource r, model::Verb verb, json& out
   return true;
 }
 
+// A null in a request body means "absent" (the contract allows it only where a value may be
+// cleared); the emulator never stores or answers null.
+json without_nulls(const json& value) {
+  if (!value.is_object()) return value;
+  json out = json::object();
+  for (const auto& [k, v] : value.items()) {
+    if (!v.is_null()) out[k] = without_nulls(v);
+  }
+  return out;
+}
+
 // PUT semantics: every replaceable field takes the body's value or returns to its default.
-void replace_fields(json& meeting, const json& body) {
-  for (const model::Field* f : model::children(Resource::Meeting, "")) {
+void replace_fields(Resource r, json& object, const json& body) {
+  for (const model::Field* f : model::children(r, "")) {
     if (!f->accepts(model::kPut)) continue;
     std::string key(f->name());
-    if (body.contains(key)) {
-      meeting[key] = body[key];
+    if (body.contains(key) && !body[key].is_null()) {
+      object[key] = without_nulls(body[key]);
     } else if (!f->default_json.empty()) {
-      meeting[key] = json::parse(f->default_json);
+      object[key] = json::parse(f->default_json);
     } else {
-      meeting.erase(key);
+      object.erase(key);
+    }
+  }
+}
+
+// PATCH semantics: the given top-level fields are replaced (nested objects as a whole); a
+// null clears an optional field and leaves a required one as it was.
+void merge_top_level(Resource r, json& object, const json& body) {
+  for (const auto& [key, value] : body.items()) {
+    if (!value.is_null()) {
+      object[key] = without_nulls(value);
+    } else if (const model::Field* f = model::find_field(r, key); !f->has(model::kRequired)) {
+      object.erase(key);
     }
   }
 }
@@ -73,19 +98,59 @@ json new_meeting_defaults() {
   return out;
 }
 
-bool parse_positive(const Query& q, const std::string& key, int fallback, int& out) {
+// A paging parameter: the contract says number, minimum 0. A fraction is truncated; 0 and
+// absence mean the fallback (page_no 0 is the first page).
+bool parse_paging(const Query& q, const std::string& key, int fallback, int& out) {
+  out = fallback;
   auto it = q.find(key);
-  if (it == q.end()) {
-    out = fallback;
-    return true;
-  }
+  if (it == q.end()) return true;
   try {
     size_t used = 0;
-    out = std::stoi(it->second, &used);
-    return used == it->second.size() && out >= 1;
+    double v = std::stod(it->second, &used);
+    if (used != it->second.size() || !std::isfinite(v) || v < 0) return false;
+    if (v >= 1) out = static_cast<int>(std::min(v, 1e9));
+    return true;
   } catch (const std::exception&) {
     return false;
   }
+}
+
+// The list filters the contract declares, checked as strictly as it types them.
+struct MeetingFilter {
+  std::string search;
+  std::string status;
+  std::optional<int64_t> start_ms;
+  std::optional<int64_t> end_ms;
+};
+
+std::optional<std::string> parse_filter(const Query& q, MeetingFilter& f) {
+  auto get = [&](const char* k) {
+    auto it = q.find(k);
+    return it == q.end() ? std::optional<std::string>() : it->second;
+  };
+  f.search = lower(get("search").value_or(""));
+  if (auto status = get("status")) {
+    if (model::check_value(*model::find_field(Resource::Meeting, "status"), *status))
+      return "status must be ACTIVE or INACTIVE";
+    f.status = *status;
+  }
+  for (auto [key, out] : {std::pair{"start_time", &f.start_ms}, std::pair{"end_time", &f.end_ms}}) {
+    if (auto text = get(key)) {
+      *out = model::parse_iso_time(*text);
+      if (!*out) return std::string(key) + " must be an ISO 8601 date-time";
+    }
+  }
+  return std::nullopt;
+}
+
+bool matches(const MeetingFilter& f, const std::string& id, const json& m) {
+  std::string title = lower(m.value("title", ""));
+  if (!f.search.empty() && lower(id) != f.search && title.find(f.search) == std::string::npos)
+    return false;
+  if (!f.status.empty() && m.value("status", "") != f.status) return false;
+  auto created = model::parse_iso_time(m.value("created_at", "")).value_or(0);
+  if (f.start_ms && created < *f.start_ms) return false;
+  return !(f.end_ms && created > *f.end_ms);
 }
 
 }  // namespace
@@ -159,11 +224,11 @@ Store::Participant* Store::find_participant(Meeting& m, const std::string& pid, 
 Reply Store::page(const std::vector<json>& items, const Query& q) const {
   int page_no = 1;
   int per_page = 20;
-  if (!parse_positive(q, "page_no", 1, page_no)) {
-    return error_reply(400, "page_no must be a positive integer");
+  if (!parse_paging(q, "page_no", 1, page_no)) {
+    return error_reply(400, "page_no must be a number >= 0");
   }
-  if (!parse_positive(q, "per_page", 20, per_page)) {
-    return error_reply(400, "per_page must be a positive integer");
+  if (!parse_paging(q, "per_page", 20, per_page)) {
+    return error_reply(400, "per_page must be a number >= 0");
   }
   per_page = std::min(per_page, options_.max_per_page);
   size_t start = static_cast<size_t>(page_no - 1) * static_cast<size_t>(per_page);
@@ -179,24 +244,12 @@ Reply Store::list_meetings(const Target& t, const Query& q) {
   std::lock_guard lock(mu_);
   App* app = find_app(t);
   if (app == nullptr) return error_reply(404, "app " + t.app_id + " not found");
-  auto get = [&](const char* k) {
-    auto it = q.find(k);
-    return it == q.end() ? std::string() : it->second;
-  };
-  std::string search = lower(get("search"));
-  std::string status = get("status");
-  std::string start_time = get("start_time");
-  std::string end_time = get("end_time");
+  MeetingFilter filter;
+  if (auto problem = parse_filter(q, filter)) return error_reply(400, *problem);
   std::vector<json> items;
   for (const auto& id : creation_order_[{t.account_id, t.app_id}]) {
     const json& m = app->at(id).data;
-    std::string title = lower(m.value("title", ""));
-    if (!search.empty() && lower(id) != search && title.find(search) == std::string::npos) continue;
-    if (!status.empty() && m.value("status", "") != status) continue;
-    std::string created = m.value("created_at", "");
-    if (!start_time.empty() && created < start_time) continue;
-    if (!end_time.empty() && created > end_time) continue;
-    items.push_back(model::summary_of(Resource::Meeting, m));
+    if (matches(filter, id, m)) items.push_back(model::summary_of(Resource::Meeting, m));
   }
   return page(items, q);
 }
@@ -209,7 +262,8 @@ Reply Store::create_meeting(const Target& t, const std::string& body) {
   App* app = find_app(t);
   if (app == nullptr) return error_reply(404, "app " + t.app_id + " not found");
   json m = new_meeting_defaults();
-  m.update(input);
+  m.update(without_nulls(input));
+  model::apply_server_choices(m);
   std::string id = new_uuid();
   std::string now = now_iso();
   m["id"] = id;
@@ -236,7 +290,8 @@ Reply Store::patch_meeting(const Target& t, const std::string& meeting_id,
   std::lock_guard lock(mu_);
   Meeting* m = find_meeting(t, meeting_id, err);
   if (m == nullptr) return err;
-  for (const auto& [key, value] : input.items()) m->data[key] = value;  // top-level merge
+  merge_top_level(Resource::Meeting, m->data, input);
+  model::apply_server_choices(m->data);
   m->data["updated_at"] = now_iso();
   return ok(model::without_write_only(Resource::Meeting, m->data));
 }
@@ -248,7 +303,8 @@ Reply Store::put_meeting(const Target& t, const std::string& meeting_id, const s
   std::lock_guard lock(mu_);
   Meeting* m = find_meeting(t, meeting_id, err);
   if (m == nullptr) return err;
-  replace_fields(m->data, input);
+  replace_fields(Resource::Meeting, m->data, input);
+  model::apply_server_choices(m->data);
   m->data["updated_at"] = now_iso();
   return ok(model::without_write_only(Resource::Meeting, m->data));
 }
@@ -281,7 +337,7 @@ Reply Store::add_participant(const Target& t, const std::string& meeting_id,
                                   " already exists in this meeting");
     }
   }
-  json p = input;
+  json p = without_nulls(input);
   std::string id = new_uuid();
   std::string now = now_iso();
   p["id"] = id;
@@ -314,7 +370,29 @@ Reply Store::edit_participant(const Target& t, const std::string& meeting_id,
   if (m == nullptr) return err;
   Participant* p = find_participant(*m, pid, err);
   if (p == nullptr) return err;
-  for (const auto& [key, value] : input.items()) p->data[key] = value;
+  merge_top_level(Resource::Participant, p->data, input);
+  p->data["updated_at"] = now_iso();
+  return ok(p->data);
+}
+
+Reply Store::replace_participant(const Target& t, const std::string& meeting_id,
+                                 const std::string& pid, const std::string& body) {
+  json input;
+  Reply err;
+  if (!parse_body(body, Resource::Participant, model::kPut, input, err)) return err;
+  std::lock_guard lock(mu_);
+  Meeting* m = find_meeting(t, meeting_id, err);
+  if (m == nullptr) return err;
+  Participant* p = find_participant(*m, pid, err);
+  if (p == nullptr) return err;
+  const auto cpid = input["custom_participant_id"].get<std::string>();
+  for (const auto& [id, other] : m->participants) {
+    if (id != pid && other.data["custom_participant_id"] == cpid) {
+      return error_reply(409, "a participant with custom_participant_id " + cpid +
+                                  " already exists in this meeting");
+    }
+  }
+  replace_fields(Resource::Participant, p->data, input);
   p->data["updated_at"] = now_iso();
   return ok(p->data);
 }

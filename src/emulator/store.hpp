@@ -53,6 +53,8 @@ class Store {
   Reply get_participant(const Target& t, const std::string& meeting_id, const std::string& pid);
   Reply edit_participant(const Target& t, const std::string& meeting_id, const std::string& pid,
                          const std::string& body);
+  Reply replace_participant(const Target& t, const std::string& meeting_id, const std::string& pid,
+                            const std::string& body);
   Reply delete_participant(const Target& t, const std::string& meeting_id, const std::string& pid);
   Reply refresh_token(const Target& t, const std::string& meeting_id, const std::string& pid);
 

@@ -20,6 +20,7 @@ constexpr std::array<SV, 10> kLanguage{"en-US", "en-IN", "de", "hi", "sv",
                                        "ru",    "pl",    "el", "fr", "nl"};
 constexpr std::array<SV, 2> kChannel{"mono", "stereo"};
 constexpr std::array<SV, 2> kAudioCodec{"MP3", "AAC"};
+constexpr std::array<SV, 1> kAudioCodecChosen{"vorbis"};  // set by the server with VP8
 constexpr std::array<SV, 5> kStorageType{"aws", "azure", "digitalocean", "gcs", "sftp"};
 constexpr std::array<SV, 2> kAuthMethod{"KEY", "PASSWORD"};
 constexpr std::array<SV, 2> kVideoCodec{"H264", "VP8"};
@@ -34,6 +35,17 @@ Field f(SV path, Kind kind, unsigned verbs, unsigned flags, SV doc, SV def = "",
   return Field{path, kind, verbs, flags, enums, min, max, def, doc};
 }
 
+// The contract lets these verbs' bodies carry null for the field.
+Field nullable(unsigned verbs, Field field) {
+  field.nullable = verbs;
+  return field;
+}
+
+Field server_chooses(std::span<const SV> values, Field field) {
+  field.server_values = values;
+  return field;
+}
+
 // Order matters only for output (schema, export): parents precede their children.
 const std::vector<Field>& meeting_table() {
   static const std::vector<Field> table{
@@ -41,44 +53,49 @@ const std::vector<Field>& meeting_table() {
         "ID of the meeting (server-generated UUID)."),
       f("created_at", Kind::String, kNone, kReadOnly | kSummary, "Creation time, ISO format."),
       f("updated_at", Kind::String, kNone, kReadOnly | kSummary, "Last update time, ISO format."),
-      f("title", Kind::String, kAll, kSummary, "Title of the meeting."),
+      nullable(kCreateReplace, f("title", Kind::String, kAll, kSummary, "Title of the meeting.")),
       f("status", Kind::Enum, kPatch, kSummary,
         "ACTIVE or INACTIVE. Users cannot join an INACTIVE meeting. Set by PATCH only.",
         R"("ACTIVE")", kStatus),
-      f("record_on_start", Kind::Bool, kAll, kSummary, "Start recording as soon as someone joins.",
-        "false"),
-      f("live_stream_on_start", Kind::Bool, kAll, kSummary, "Start livestreaming on start.",
-        "false"),
+      nullable(kCreateReplace, f("record_on_start", Kind::Bool, kAll, kSummary,
+                                 "Start recording as soon as someone joins.", "false")),
+      nullable(kCreateReplace, f("live_stream_on_start", Kind::Bool, kAll, kSummary,
+                                 "Start livestreaming on start.", "false")),
       f("persist_chat", Kind::Bool, kAll, kSummary, "Keep chat for a week within the meeting.",
         "false"),
       f("summarize_on_end", Kind::Bool, kAll, kSummary,
         "Summarise the meeting from its transcript (requires transcription).", "false"),
+      f("transcribe_on_end", Kind::Bool, kAll, 0, "Generate transcripts when the meeting ends.",
+        "false"),
       f("session_keep_alive_time_in_secs", Kind::Number, kAll, kSummary,
         "Seconds a session stays active after the last participant left.", "60", none, 60, 600),
       f("ai_config", Kind::Object, kAll, 0, "Transcription and summary behaviour."),
       f("ai_config.summarization", Kind::Object, kAll, 0, "Summary configuration."),
-      f("ai_config.summarization.summary_type", Kind::Enum, kAll, 0, "Style of the summary.", "",
-        kSummaryType),
+      f("ai_config.summarization.summary_type", Kind::Enum, kAll, 0, "Style of the summary.",
+        R"("general")", kSummaryType),
       f("ai_config.summarization.text_format", Kind::Enum, kAll, 0, "Text format of the summary.",
-        "", kTextFormat),
+        R"("markdown")", kTextFormat),
       f("ai_config.summarization.word_limit", Kind::Integer, kAll, 0,
-        "Maximum number of words in the summary.", "", none, 150, 1000),
+        "Maximum number of words in the summary.", "500", none, 150, 1000),
       f("ai_config.transcription", Kind::Object, kAll, 0, "Transcription configuration."),
       f("ai_config.transcription.keywords", Kind::StringList, kAll, 0,
         "Terms that improve detection during transcription (compared as a set)."),
-      f("ai_config.transcription.language", Kind::Enum, kAll, 0, "Transcription language.", "",
-        kLanguage),
+      f("ai_config.transcription.language", Kind::Enum, kAll, 0, "Transcription language.",
+        R"("en-US")", kLanguage),
       f("ai_config.transcription.profanity_filter", Kind::Bool, kAll, 0,
-        "Filter offensive language from transcriptions."),
+        "Filter offensive language from transcriptions.", "false"),
       f("recording_config", Kind::Object, kCreateReplace, 0,
         "Recording configuration; overrides app-level settings. Changed only by PUT."),
       f("recording_config.audio_config", Kind::Object, kCreateReplace, 0, "Recorded audio."),
       f("recording_config.audio_config.channel", Kind::Enum, kCreateReplace, 0, "mono or stereo.",
-        "", kChannel),
-      f("recording_config.audio_config.codec", Kind::Enum, kCreateReplace, 0,
-        "Audio codec; not allowed with video codec VP8.", "", kAudioCodec),
+        R"("stereo")", kChannel),
+      server_chooses(kAudioCodecChosen,
+                     f("recording_config.audio_config.codec", Kind::Enum, kCreateReplace, 0,
+                       "Audio codec; not allowed with video codec VP8 (the server then reports "
+                       "vorbis).",
+                       R"("AAC")", kAudioCodec)),
       f("recording_config.audio_config.export_file", Kind::Bool, kCreateReplace, 0,
-        "Export the audio file separately."),
+        "Export the audio file separately.", "true"),
       f("recording_config.file_name_prefix", Kind::String, kCreateReplace, 0,
         "Prefix of recording file names."),
       f("recording_config.live_streaming_config", Kind::Object, kCreateReplace, 0,
@@ -91,8 +108,8 @@ const std::vector<Field>& meeting_table() {
         "Upload recordings to RealtimeKit's bucket."),
       f("recording_config.realtimekit_bucket_config.enabled", Kind::Bool, kCreateReplace, kRequired,
         "Whether recordings are uploaded to RealtimeKit's bucket."),
-      f("recording_config.storage_config", Kind::Object, kCreateReplace, 0,
-        "Your own storage for recordings."),
+      nullable(kCreateReplace, f("recording_config.storage_config", Kind::Object, kCreateReplace, 0,
+                                 "Your own storage for recordings.")),
       f("recording_config.storage_config.type", Kind::Enum, kCreateReplace, kRequired,
         "Type of storage.", "", kStorageType),
       f("recording_config.storage_config.access_key", Kind::String, kCreateReplace,
@@ -103,13 +120,14 @@ const std::vector<Field>& meeting_table() {
       f("recording_config.storage_config.host", Kind::String, kCreateReplace, kSftpOnly,
         "sftp host."),
       f("recording_config.storage_config.password", Kind::String, kCreateReplace,
-        kSecret | kSftpOnly, "sftp password, or the private key's passphrase."),
+        kWriteOnly | kSecret | kSftpOnly,
+        "sftp password, or the private key's passphrase (write-only)."),
       f("recording_config.storage_config.path", Kind::String, kCreateReplace, 0,
         "Path relative to the bucket root."),
       f("recording_config.storage_config.port", Kind::Number, kCreateReplace, kSftpOnly,
         "sftp port."),
       f("recording_config.storage_config.private_key", Kind::String, kCreateReplace,
-        kSecret | kSftpOnly, "sftp private key (auth_method KEY)."),
+        kWriteOnly | kSecret | kSftpOnly, "sftp private key (auth_method KEY; write-only)."),
       f("recording_config.storage_config.region", Kind::String, kCreateReplace, 0,
         "Storage region."),
       f("recording_config.storage_config.secret", Kind::String, kCreateReplace,
@@ -117,18 +135,18 @@ const std::vector<Field>& meeting_table() {
       f("recording_config.storage_config.username", Kind::String, kCreateReplace, kSftpOnly,
         "sftp username."),
       f("recording_config.video_config", Kind::Object, kCreateReplace, 0, "Recorded video."),
-      f("recording_config.video_config.codec", Kind::Enum, kCreateReplace, 0, "Video codec.", "",
-        kVideoCodec),
+      f("recording_config.video_config.codec", Kind::Enum, kCreateReplace, 0, "Video codec.",
+        R"("H264")", kVideoCodec),
       f("recording_config.video_config.export_file", Kind::Bool, kCreateReplace, 0,
-        "Export the video file separately."),
+        "Export the video file separately.", "true"),
       f("recording_config.video_config.height", Kind::Integer, kCreateReplace, 0,
-        "Video height in pixels.", "", none, 1, 1920),
+        "Video height in pixels.", "720", none, 1, 1920),
       f("recording_config.video_config.width", Kind::Integer, kCreateReplace, 0,
-        "Video width in pixels.", "", none, 1, 1920),
+        "Video width in pixels.", "1280", none, 1, 1920),
       f("recording_config.video_config.watermark", Kind::Object, kCreateReplace, 0,
         "Watermark added to the recording."),
       f("recording_config.video_config.watermark.position", Kind::Enum, kCreateReplace, 0,
-        "Watermark position.", "", kPosition),
+        "Watermark position.", R"("left top")", kPosition),
       f("recording_config.video_config.watermark.size", Kind::Object, kCreateReplace, 0,
         "Watermark size."),
       f("recording_config.video_config.watermark.size.height", Kind::Integer, kCreateReplace, 0,
@@ -148,13 +166,13 @@ const std::vector<Field>& participant_table() {
       f("id", Kind::String, kNone, kReadOnly | kSummary, "ID of the participant."),
       f("created_at", Kind::String, kNone, kReadOnly | kSummary, "Creation time, ISO format."),
       f("updated_at", Kind::String, kNone, kReadOnly | kSummary, "Last update time, ISO format."),
-      f("custom_participant_id", Kind::String, kPost, kRequired | kSummary,
+      f("custom_participant_id", Kind::String, kPost | kPut, kRequired | kSummary,
         "Client-chosen id, unique within the meeting. Changing it removes and re-adds."),
-      f("preset_name", Kind::String, kPost | kPatch, kRequired | kSummary,
-        "Preset applied to the participant."),
-      f("name", Kind::String, kPost | kPatch, kSummary, "Name of the participant."),
-      f("picture", Kind::String, kPost | kPatch, kUrl | kSummary,
-        "URL of a picture of the participant."),
+      nullable(kPatch, f("preset_name", Kind::String, kAll, kRequired | kSummary,
+                         "Preset applied to the participant.")),
+      nullable(kAll, f("name", Kind::String, kAll, kSummary, "Name of the participant.")),
+      nullable(kAll, f("picture", Kind::String, kAll, kUrl | kSummary,
+                       "URL of a picture of the participant.")),
       f("token", Kind::String, kNone, kReadOnly | kSecret,
         "Join token returned by add, edit and token refresh."),
       f("token_rotation", Kind::Integer, kNone, kLocal,
@@ -173,6 +191,20 @@ std::string_view Field::name() const {
 std::string_view Field::parent() const {
   auto dot = path.rfind('.');
   return dot == std::string_view::npos ? std::string_view{} : path.substr(0, dot);
+}
+
+bool Field::server_chosen(const nlohmann::json& value) const {
+  if (!value.is_string()) return false;
+  const auto& text = value.get_ref<const std::string&>();
+  for (auto v : server_values) {
+    if (v == text) return true;
+  }
+  return false;
+}
+
+bool Field::removable() const {
+  if (has(kReadOnly) || has(kLocal) || verbs == 0) return false;
+  return kind == Kind::Object || (nullable != 0 && !has(kRequired));
 }
 
 std::span<const Field> fields(Resource r) {

@@ -1,6 +1,8 @@
 // model/field_table: the one declarative description of every meeting and participant
-// field in the RealtimeKit API (seeds/001, 000, 003). Validation, request bodies, the
-// emulator, the diff and the JSON Schema all read this table; nothing restates it.
+// field in the RealtimeKit API (the contract ../shared/api and the seeds; where they differ,
+// docs/api-fidelity.md says which way the table goes and why). Validation, request bodies,
+// the emulator, the diff and the JSON Schema all read this table; nothing restates it.
+// tests/unit/contract_table_test.cpp compares it with the contract field by field.
 #pragma once
 
 #include <optional>
@@ -8,6 +10,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace rtk::model {
 
@@ -20,7 +24,7 @@ enum Verb : unsigned { kPost = 1U, kPatch = 2U, kPut = 4U };
 
 enum Flag : unsigned {
   kReadOnly = 1U << 0,   // server-generated (id, created_at, updated_at, token)
-  kWriteOnly = 1U << 1,  // accepted on write, never returned (access_key, secret)
+  kWriteOnly = 1U << 1,  // accepted on write, never returned (credentials)
   kSecret = 1U << 2,     // never printed, logged or saved (write-only ones too)
   kUrl = 1U << 3,        // must parse as a URL
   kRequired = 1U << 4,   // required when its parent object is given (or on POST)
@@ -39,9 +43,19 @@ struct Field {
   std::optional<double> max;
   std::string_view default_json;  // server default as JSON text ("" = none)
   std::string_view doc;
+  unsigned nullable = 0;  // verbs whose request body may carry null here (null = absent)
+  // Values only the server sets and reports (audio codec "vorbis" with video codec VP8): a
+  // request may not send them, so bodies and exports leave them out.
+  std::span<const std::string_view> server_values{};
 
   [[nodiscard]] bool has(Flag f) const { return (flags & f) != 0; }
   [[nodiscard]] bool accepts(Verb v) const { return (verbs & v) != 0; }
+  [[nodiscard]] bool accepts_null(Verb v) const { return (nullable & verbs & v) != 0; }
+  // The server may report this value, but no request may send it.
+  [[nodiscard]] bool server_chosen(const nlohmann::json& value) const;
+  // A configuration may say `null` here to remove the value (a nested object, or a field the
+  // API lets a request clear).
+  [[nodiscard]] bool removable() const;
   [[nodiscard]] std::string_view name() const;    // last path segment
   [[nodiscard]] std::string_view parent() const;  // "" for top level
 };

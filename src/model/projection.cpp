@@ -23,6 +23,15 @@ json project_at(Resource r, const json& value, std::string_view parent,
   return out;
 }
 
+// Removes, in table order (parents first), the values for which drop(field, value) holds.
+void erase_where(Resource r, json& value,
+                 const std::function<bool(const Field&, const json&)>& drop) {
+  for (const auto& field : fields(r)) {
+    const json* v = get_path(value, field.path);
+    if (v != nullptr && drop(field, *v)) erase_path(value, field.path);
+  }
+}
+
 }  // namespace
 
 json project(Resource r, const json& value, const std::function<bool(const Field&)>& keep,
@@ -32,7 +41,18 @@ json project(Resource r, const json& value, const std::function<bool(const Field
 }
 
 json body_for(Resource r, const json& value, Verb verb) {
-  return project(r, value, [verb](const Field& f) { return f.accepts(verb) && !f.has(kLocal); });
+  json out =
+      project(r, value, [verb](const Field& f) { return f.accepts(verb) && !f.has(kLocal); });
+  erase_where(r, out, [verb](const Field& f, const json& v) {
+    return (v.is_null() && !f.accepts_null(verb)) || f.server_chosen(v);
+  });
+  return out;
+}
+
+json without_server_chosen(Resource r, const json& value) {
+  json out = value;
+  erase_where(r, out, [](const Field& f, const json& v) { return f.server_chosen(v); });
+  return out;
 }
 
 json summary_of(Resource r, const json& value) {
@@ -42,6 +62,18 @@ json summary_of(Resource r, const json& value) {
 json without_write_only(Resource r, const json& value) {
   return project(
       r, value, [](const Field& f) { return !f.has(kWriteOnly) && !f.has(kLocal); }, true);
+}
+
+json with_nested_defaults(Resource r, const json& value) {
+  json out = value;
+  for (const auto& field : fields(r)) {
+    if (field.default_json.empty() || field.parent().empty()) continue;
+    const json* parent = get_path(out, field.parent());
+    if (parent == nullptr || !parent->is_object() || parent->contains(std::string(field.name())))
+      continue;
+    set_path(out, field.path, json::parse(field.default_json));
+  }
+  return out;
 }
 
 json without_secrets(Resource r, const json& value) {

@@ -17,12 +17,19 @@ inline constexpr const char* kSensitive = "(sensitive)";
 json project(Resource r, const json& value, const std::function<bool(const Field&)>& keep,
              bool keep_unknown = false);
 
-// The body a verb accepts, from a full or partial object.
+// The body a verb accepts, from a full or partial object: fields the verb takes, without
+// values only the server chooses, and null only where the verb accepts null (elsewhere a
+// null is left out, which a PUT reads as "remove").
 json body_for(Resource r, const json& value, Verb verb);
+// The object without values only the server chooses (what a configuration may say).
+json without_server_chosen(Resource r, const json& value);
 // What the list endpoint returns for one item.
 json summary_of(Resource r, const json& value);
 // The object without write-only fields (what GET returns).
 json without_write_only(Resource r, const json& value);
+// Every table default filled in inside the nested objects value has (what a server that
+// completes nested objects reports); top-level fields and absent objects are left alone.
+json with_nested_defaults(Resource r, const json& value);
 // The object without any secret field (what the state file may keep).
 json without_secrets(Resource r, const json& value);
 // Every secret field replaced by "(sensitive)"; unknown fields kept. One function serves

@@ -53,6 +53,10 @@ void validate_object(Resource r, const json& obj, std::string_view parent, Verb 
       out.push_back({path, path + " cannot be set by this request"});
       continue;
     }
+    if (value.is_null()) {
+      if (!field->accepts_null(verb)) out.push_back({path, path + " cannot be null here"});
+      continue;
+    }
     if (auto problem = check_value(*field, value)) {
       out.push_back({path, *problem});
       continue;
@@ -60,7 +64,7 @@ void validate_object(Resource r, const json& obj, std::string_view parent, Verb 
     if (field->kind == Kind::Object) validate_object(r, value, path, verb, out);
   }
   for (const Field* child : children(r, parent)) {
-    bool parent_given = !parent.empty() || verb == kPost;
+    bool parent_given = !parent.empty() || verb == kPost || verb == kPut;
     if (child->has(kRequired) && parent_given && child->accepts(verb) &&
         !obj.contains(std::string(child->name()))) {
       out.push_back({std::string(child->path), std::string(child->path) + " is required"});
@@ -168,6 +172,13 @@ std::vector<Violation> cross_field_rules(const json& meeting) {
     }
   }
   return out;
+}
+
+void apply_server_choices(json& meeting) {
+  const json* video_codec = get_path(meeting, "recording_config.video_config.codec");
+  if (video_codec == nullptr || *video_codec != "VP8") return;
+  const Field* audio = find_field(Resource::Meeting, "recording_config.audio_config.codec");
+  set_path(meeting, audio->path, std::string(audio->server_values.front()));
 }
 
 std::vector<Violation> validate_body(Resource r, const json& body, Verb verb) {

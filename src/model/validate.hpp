@@ -26,6 +26,10 @@ struct Violation {
 // transcription, sftp-only fields on another storage type).
 std::vector<Violation> cross_field_rules(const json& meeting);
 
+// What the server sets by itself after a write (seeds and contract: with video codec VP8 the
+// audio codec becomes vorbis). The emulator applies it; rtksync never sends such values.
+void apply_server_choices(json& meeting);
+
 // Validates a request body for one verb: unknown or not-accepted fields, values, required
 // fields and cross-field errors. Empty when the body is acceptable.
 std::vector<Violation> validate_body(Resource r, const json& body, Verb verb);

@@ -106,6 +106,7 @@ std::vector<std::string> erased_credentials(const json& body, const json& observ
     std::string path(f->path);
     if (model::get_path(body, path) != nullptr) continue;
     if (f->name() == "access_key" && type != nullptr && *type == "gcs") continue;
+    if (f->has(model::kSftpOnly) && (type == nullptr || *type != "sftp")) continue;
     if (knows_nothing || st.digests.count(path) != 0U) out.emplace_back(f->name());
   }
   return out;

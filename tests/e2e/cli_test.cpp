@@ -309,6 +309,36 @@ TEST(Cli, ExportWritesYamlThatValidates) {
   EXPECT_EQ(valid.exit_code, 0) << valid.out;
 }
 
+TEST(Cli, ServerChosenVorbisIsNeverEchoedNorExported) {
+  // With video codec VP8 the server reports audio codec "vorbis", which no request may send.
+  Repo repo;
+  repo.meetings(R"(meetings:
+  webinar:
+    title: Webinar
+    recording_config: { max_seconds: 600, video_config: { codec: VP8 } }
+)");
+  ASSERT_EQ(repo.apply().exit_code, 0);
+  EXPECT_EQ(
+      repo.api("GET",
+               "/meetings/" +
+                   repo.id_of("webinar"))["data"]["recording_config"]["audio_config"]["codec"],
+      "vorbis");
+  repo.meetings(R"(meetings:
+  webinar:
+    title: Webinar
+    recording_config: { max_seconds: 900, video_config: { codec: VP8 } }
+)");
+  auto apply = repo.apply();  // a PUT: observed values for the rest, but never vorbis
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  EXPECT_EQ(repo.run({"plan", "--detailed-exitcode"}).exit_code, 0);
+  auto exported = repo.run({"export"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_FALSE(contains(exported.out, "vorbis")) << exported.out;
+  repo.write("meetings/m.yaml", exported.out);
+  auto valid = repo.run({"validate"});
+  EXPECT_EQ(valid.exit_code, 0) << valid.out << exported.out;
+}
+
 TEST(Cli, EmptyConfigurationIsRefused) {
   Repo repo;
   repo.meetings(kTwoMeetings);

@@ -153,7 +153,7 @@ TEST_F(Emulator, ListPagesSummariesAndFilters) {
   auto filtered = call("GET", "/meetings?status=INACTIVE");
   ASSERT_EQ(filtered.body["data"].size(), 1U);
   EXPECT_EQ(filtered.body["data"][0]["id"], id5);
-  EXPECT_EQ(call("GET", "/meetings?page_no=0").status, 400);
+  EXPECT_EQ(call("GET", "/meetings?page_no=-1").status, 400);  // the contract: minimum 0
 }
 
 TEST_F(Emulator, ParticipantsLifecycleAndTokens) {
@@ -328,6 +328,91 @@ TEST_F(Emulator, RequestBodiesMustBeJson) {
       http_->Post(path("/meetings"), auth(), R"({"title":"x"})", "application/json; charset=utf-8");
   ASSERT_TRUE(charset);
   EXPECT_EQ(charset->status, 201);
+}
+
+TEST_F(Emulator, TranscribeOnEndNullsAndCredentialsItNeverReturns) {
+  json body{{"title", nullptr},
+            {"transcribe_on_end", true},
+            {"recording_config",
+             {{"storage_config",
+               {{"type", "sftp"},
+                {"host", "h"},
+                {"username", "u"},
+                {"auth_method", "KEY"},
+                {"password", "PASS-PHRASE"},
+                {"private_key", "PRIVATE-KEY"}}}}}};
+  auto created = call("POST", "/meetings", &body);
+  ASSERT_EQ(created.status, 201) << created.body.dump();
+  std::string id = created.body["data"]["id"];
+  auto got = call("GET", "/meetings/" + id);
+  EXPECT_EQ(got.body["data"]["transcribe_on_end"], true);
+  EXPECT_FALSE(got.body["data"].contains("title"));  // null: no title, never a null back
+  EXPECT_EQ(got.body["data"]["recording_config"]["storage_config"]["host"], "h");
+  EXPECT_EQ(got.body.dump().find("PASS-PHRASE"), std::string::npos);
+  EXPECT_EQ(got.body.dump().find("PRIVATE-KEY"), std::string::npos);
+  json patch{{"transcribe_on_end", false}};
+  EXPECT_EQ(call("PATCH", "/meetings/" + id, &patch).body["data"]["transcribe_on_end"], false);
+  json title_null{{"title", nullptr}};
+  EXPECT_EQ(call("PATCH", "/meetings/" + id, &title_null).status, 400);  // not in PATCH
+  json drop_storage{{"title", "t"}, {"recording_config", {{"storage_config", nullptr}}}};
+  auto replaced = call("PUT", "/meetings/" + id, &drop_storage);
+  ASSERT_EQ(replaced.status, 200) << replaced.body.dump();
+  EXPECT_FALSE(replaced.body["data"]["recording_config"].contains("storage_config"));
+  EXPECT_EQ(replaced.body["data"]["transcribe_on_end"], false);  // PUT: back to the default
+}
+
+TEST_F(Emulator, ServerChoosesVorbisWithVP8) {
+  json body{{"recording_config", {{"video_config", {{"codec", "VP8"}}}}}};
+  auto created = call("POST", "/meetings", &body);
+  ASSERT_EQ(created.status, 201);
+  EXPECT_EQ(created.body["data"]["recording_config"]["audio_config"]["codec"], "vorbis");
+  json echo{{"recording_config",
+             {{"video_config", {{"codec", "VP8"}}}, {"audio_config", {{"codec", "vorbis"}}}}}};
+  EXPECT_EQ(call("PUT", "/meetings/" + created.body["data"]["id"].get<std::string>(), &echo).status,
+            400);  // a value only the server sets
+}
+
+TEST_F(Emulator, ParticipantsCanBeReplacedAndNamesCleared) {
+  std::string id = create({{"title", "Room"}});
+  json alice{{"custom_participant_id", "alice"},
+             {"preset_name", "host"},
+             {"name", "Alice"},
+             {"picture", "https://example.com/a.png"}};
+  std::string pid = call("POST", "/meetings/" + id + "/participants", &alice).body["data"]["id"];
+  json clear{{"picture", nullptr}};
+  auto cleared = call("PATCH", "/meetings/" + id + "/participants/" + pid, &clear);
+  ASSERT_EQ(cleared.status, 200) << cleared.body.dump();
+  EXPECT_FALSE(cleared.body["data"].contains("picture"));
+  EXPECT_EQ(cleared.body["data"]["name"], "Alice");
+  json replace{{"custom_participant_id", "alice2"}, {"preset_name", "guest"}};
+  auto replaced = call("PUT", "/meetings/" + id + "/participants/" + pid, &replace);
+  ASSERT_EQ(replaced.status, 200) << replaced.body.dump();
+  EXPECT_EQ(replaced.body["data"]["custom_participant_id"], "alice2");
+  EXPECT_FALSE(replaced.body["data"].contains("name"));  // PUT replaces: omitted is gone
+  EXPECT_TRUE(replaced.body["data"].contains("token"));
+  json no_preset{{"custom_participant_id", "alice3"}};
+  EXPECT_EQ(call("PUT", "/meetings/" + id + "/participants/" + pid, &no_preset).status, 400);
+  json bob{{"custom_participant_id", "bob"}, {"preset_name", "host"}};
+  call("POST", "/meetings/" + id + "/participants", &bob);
+  json clash{{"custom_participant_id", "bob"}, {"preset_name", "host"}};
+  EXPECT_EQ(call("PUT", "/meetings/" + id + "/participants/" + pid, &clash).status, 409);
+}
+
+TEST_F(Emulator, QueryParametersAreAsStrictAsTheContract) {
+  create({{"title", "x"}});
+  EXPECT_EQ(call("GET", "/meetings?status=PAUSED").status, 400);         // enum filter
+  EXPECT_EQ(call("GET", "/meetings?start_time=yesterday").status, 400);  // date-time
+  EXPECT_EQ(call("GET", "/meetings?end_time=2026-13-01T00:00:00Z").status, 400);
+  EXPECT_EQ(call("GET", "/meetings?page_no=abc").status, 400);
+  EXPECT_EQ(call("GET", "/meetings?per_page=-1").status, 400);
+  auto first = call("GET", "/meetings?page_no=0");  // minimum 0: the first page
+  ASSERT_EQ(first.status, 200);
+  EXPECT_EQ(first.body["data"].size(), 1U);
+  auto all =
+      call("GET", "/meetings?start_time=2000-01-01T00:00:00%2B02:00&end_time=2999-01-01T00:00:00Z");
+  ASSERT_EQ(all.status, 200);
+  EXPECT_EQ(all.body["data"].size(), 1U);
+  EXPECT_TRUE(call("GET", "/meetings?end_time=2000-01-01T00:00:00Z").body["data"].empty());
 }
 
 TEST_F(Emulator, StatePersistsAcrossRestarts) {

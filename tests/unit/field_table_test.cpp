@@ -4,6 +4,7 @@
 #include <set>
 
 #include "model/field_table.hpp"
+#include "model/iso_time.hpp"
 #include "model/projection.hpp"
 #include "model/validate.hpp"
 
@@ -76,8 +77,11 @@ TEST(FieldTable, VerbsMatchSeeds) {
                         "persist_chat", "summarize_on_end", "session_keep_alive_time_in_secs"}) {
     EXPECT_EQ(verbs(p), unsigned{kPost | kPatch | kPut}) << p;
   }
-  EXPECT_EQ(find_field(Resource::Participant, "custom_participant_id")->verbs, unsigned{kPost});
-  EXPECT_EQ(find_field(Resource::Participant, "preset_name")->verbs, unsigned{kPost | kPatch});
+  // PUT: the contract's replace_participant (rtksync itself never sends it).
+  EXPECT_EQ(find_field(Resource::Participant, "custom_participant_id")->verbs,
+            unsigned{kPost | kPut});
+  EXPECT_EQ(find_field(Resource::Participant, "preset_name")->verbs,
+            unsigned{kPost | kPatch | kPut});
 }
 
 TEST(FieldTable, WriteOnlyAndSecretFlags) {
@@ -86,14 +90,64 @@ TEST(FieldTable, WriteOnlyAndSecretFlags) {
     const Field* f = find_field(Resource::Meeting, p);
     EXPECT_TRUE(f->has(kWriteOnly) && f->has(kSecret)) << p;
   }
+  // No response type of the official SDK declares the sftp password or private key.
   for (const char* p : {"recording_config.storage_config.password",
                         "recording_config.storage_config.private_key"}) {
     const Field* f = find_field(Resource::Meeting, p);
-    EXPECT_TRUE(f->has(kSecret) && !f->has(kWriteOnly)) << p;
+    EXPECT_TRUE(f->has(kSecret) && f->has(kWriteOnly)) << p;
   }
   EXPECT_TRUE(find_field(Resource::Participant, "token")->has(kSecret));
   for (const char* p : {"id", "created_at", "updated_at"}) {
     EXPECT_TRUE(find_field(Resource::Meeting, p)->has(kReadOnly)) << p;
+  }
+}
+
+TEST(FieldTable, TranscribeOnEndIsAMeetingFlag) {
+  const Field* f = find_field(Resource::Meeting, "transcribe_on_end");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->kind, Kind::Bool);
+  EXPECT_EQ(f->verbs, unsigned{kPost | kPatch | kPut});
+  EXPECT_EQ(f->default_json, "false");
+}
+
+TEST(Validate, NullWhereTheContractAllowsIt) {
+  using R = Resource;
+  EXPECT_TRUE(validate_body(R::Meeting, json{{"title", nullptr}}, kPost).empty());
+  EXPECT_TRUE(validate_body(R::Meeting, json{{"record_on_start", nullptr}}, kPut).empty());
+  EXPECT_FALSE(validate_body(R::Meeting, json{{"title", nullptr}}, kPatch).empty());
+  EXPECT_FALSE(validate_body(R::Meeting, json{{"persist_chat", nullptr}}, kPost).empty());
+  EXPECT_TRUE(
+      validate_body(R::Meeting, json{{"recording_config", {{"storage_config", nullptr}}}}, kPut)
+          .empty());
+  EXPECT_FALSE(
+      validate_body(R::Meeting, json{{"ai_config", {{"summarization", nullptr}}}}, kPut).empty());
+  EXPECT_TRUE(validate_body(R::Participant, json{{"name", nullptr}}, kPatch).empty());
+  EXPECT_TRUE(validate_body(R::Participant, json{{"picture", nullptr}}, kPatch).empty());
+  EXPECT_FALSE(validate_body(R::Participant,
+                             json{{"custom_participant_id", "a"}, {"preset_name", nullptr}}, kPost)
+                   .empty());
+}
+
+TEST(Projection, BodiesNeverEchoServerChosenValuesOrUnsendableNulls) {
+  json observed{{"recording_config",
+                 {{"audio_config", {{"codec", "vorbis"}, {"channel", "mono"}}},
+                  {"video_config", {{"codec", "VP8"}}}}}};
+  json body = body_for(Resource::Meeting, observed, kPut);
+  EXPECT_EQ(body["recording_config"]["audio_config"], (json{{"channel", "mono"}}));
+  EXPECT_TRUE(validate_body(Resource::Meeting, body, kPut).empty());
+  EXPECT_EQ(body_for(Resource::Meeting, json{{"title", nullptr}, {"ai_config", nullptr}}, kPost),
+            (json{{"title", nullptr}}));
+  EXPECT_EQ(body_for(Resource::Meeting, json{{"title", nullptr}}, kPatch), json::object());
+}
+
+TEST(IsoTime, ParsesRfc3339DateTimes) {
+  EXPECT_EQ(parse_iso_time("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(parse_iso_time("1970-01-01T00:00:01.5Z"), 1500);
+  EXPECT_EQ(parse_iso_time("1970-01-01T02:00:00+02:00"), 0);
+  EXPECT_EQ(parse_iso_time(iso_time(1795000000123)), 1795000000123);
+  for (const char* bad : {"yesterday", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
+                          "2026-01-01T00:00:00", "2026-01-01 00:00:00Z", "2026-01-01T00:00:00.Z"}) {
+    EXPECT_FALSE(parse_iso_time(bad)) << bad;
   }
 }
 

@@ -165,6 +165,26 @@ TEST(Plan, RecordingConfigChangeIsAFullPutThenStatusPatch) {
   EXPECT_EQ(mp.ops[1].body, (json{{"status", "INACTIVE"}}));
 }
 
+TEST(Plan, PutKeepsEveryReplaceableFieldButNeverServerChosenValues) {
+  // A PUT "replaces all the details": transcribe_on_end must be carried over, and the
+  // vorbis the server reports with VP8 must not be echoed (no request may send it).
+  World w;
+  w.want("m", {{"recording_config", {{"max_seconds", 600}}}});
+  w.have("m", {{"transcribe_on_end", true},
+               {"recording_config",
+                {{"max_seconds", 60},
+                 {"video_config", {{"codec", "VP8"}}},
+                 {"audio_config", {{"codec", "vorbis"}, {"channel", "mono"}}}}}});
+  auto p = w.plan();
+  const auto& put = p.meetings.at(0).ops.at(0);
+  ASSERT_EQ(put.kind, OpKind::ReplaceMeeting);
+  EXPECT_EQ(put.body, (json{{"transcribe_on_end", true},
+                            {"recording_config",
+                             {{"max_seconds", 600},
+                              {"video_config", {{"codec", "VP8"}}},
+                              {"audio_config", {{"channel", "mono"}}}}}}));
+}
+
 TEST(Plan, PutThatWouldEraseCredentialsIsAnError) {
   World w;
   w.want("m", {{"recording_config", {{"max_seconds", 600}}}});
