@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -59,8 +60,14 @@ EmulatorProcess::EmulatorProcess(std::vector<std::string> extra_args) {
                                 "--app",
                                 std::string(kAccount) + "/" + kApp};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  auto record = record_args();
-  args.insert(args.end(), record.begin(), record.end());
+  auto given = std::find(extra_args.begin(), extra_args.end(), "--record");
+  if (given != extra_args.end() && given + 1 != extra_args.end()) {
+    record_file_ = *(given + 1);
+  } else {
+    auto record = record_args();
+    if (!record.empty()) record_file_ = record[1];
+    args.insert(args.end(), record.begin(), record.end());
+  }
   int out_pipe[2];
   if (pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t actions;

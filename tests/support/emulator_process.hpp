@@ -17,6 +17,9 @@ class EmulatorProcess {
   [[nodiscard]] int port() const { return port_; }
   [[nodiscard]] std::string base_url() const;  // http://127.0.0.1:PORT/client/v4
   [[nodiscard]] std::string root_url() const;  // http://127.0.0.1:PORT
+  // Where it records its exchanges ("" when it does not): $RTKSYNC_CONTRACT_RECORD_DIR's
+  // file, or the --record FILE given in the extra arguments.
+  [[nodiscard]] const std::string& record_file() const { return record_file_; }
   // Stops the process (SIGTERM) and waits; returns its exit status.
   int stop();
 
@@ -27,6 +30,7 @@ class EmulatorProcess {
  private:
   int pid_ = -1;
   int port_ = 0;
+  std::string record_file_;
 };
 
 // Runs a command, capturing stdout and stderr; returns the exit code.
