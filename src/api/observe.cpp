@@ -1,6 +1,9 @@
 #include "api/observe.hpp"
 
 #include <mutex>
+#include <set>
+
+#include "model/projection.hpp"
 
 namespace rtk::api {
 
@@ -13,11 +16,13 @@ ApiResult<model::Observed> observe(Client& client, const ObserveRequest& request
   for (const auto& s : out.summaries) by_id[s.value("id", "")] = &s;
 
   std::vector<std::string> to_get;
+  std::set<std::string> unlisted;  // bound but not listed: gone, or hidden (a GET decides)
   for (const auto& [id, bound] : request.bound) {
     auto it = by_id.find(id);
     if (it == by_id.end()) {
-      out.missing.insert(id);
-    } else if (!bound.updated_at.empty() &&
+      unlisted.insert(id);
+      to_get.push_back(id);
+    } else if (!request.full_refresh && !bound.updated_at.empty() &&
                it->second->value("updated_at", "") == bound.updated_at &&
                bound.cached.is_object() && !bound.cached.empty()) {
       out.meetings[id] = bound.cached;  // unchanged since the state saw it: no GET
@@ -26,10 +31,7 @@ ApiResult<model::Observed> observe(Client& client, const ObserveRequest& request
       to_get.push_back(id);
     }
   }
-  std::vector<std::string> to_list;
-  for (const auto& id : request.participants_of) {
-    if (by_id.count(id) != 0U) to_list.push_back(id);
-  }
+  std::vector<std::string> to_list(request.participants_of.begin(), request.participants_of.end());
   // One pool for both kinds of request, so neither waits for the other to finish.
   std::mutex mu;
   std::optional<ApiError> failure;
@@ -37,6 +39,9 @@ ApiResult<model::Observed> observe(Client& client, const ObserveRequest& request
     if (i < to_get.size()) {
       auto got = client.get_meeting(to_get[i]);
       std::lock_guard lock(mu);
+      if (got && unlisted.count(to_get[i]) != 0U) {  // hidden from the list, not gone
+        out.summaries.push_back(model::summary_of(model::Resource::Meeting, *got));
+      }
       if (got) {
         out.meetings[to_get[i]] = std::move(got).value();
       } else if (got.error().not_found()) {

@@ -38,7 +38,10 @@ int plan_command(int argc, char** argv) {
   options.add_options("plan")
     ("out", "save the plan to FILE for `rtksync apply FILE`", cxxopts::value<std::string>())
     ("detailed-exitcode", "exit 2 when there are changes")
-    ("allow-removals", "pass the safety limits on deactivations and participant removals");
+    ("allow-removals", "pass the safety limits on deactivations and participant removals")
+    ("refresh", "auto: GET only meetings whose list updated_at moved since the state's copy; "
+     "full: GET every bound meeting (sees changes that did not move updated_at)",
+     cxxopts::value<std::string>()->default_value("auto"));
   // clang-format on
   int code = kExitOk;
   auto run = start(options, argc, argv, code);
@@ -63,7 +66,13 @@ int plan_command(int argc, char** argv) {
       for (const auto& n : r.notes) std::cerr << "note: " << n << " (apply will record this)\n";
     }
   }
-  auto planned = observe_and_plan(client, config, *state, args.count("allow-removals") != 0U);
+  const auto refresh = args["refresh"].as<std::string>();
+  if (refresh != "auto" && refresh != "full") {
+    std::cerr << "error: --refresh must be auto or full, got " << refresh << "\n";
+    return kExitError;
+  }
+  auto planned = observe_and_plan(client, config, *state, args.count("allow-removals") != 0U,
+                                  refresh == "full");
   if (!planned) {
     std::cerr << "error: " << planned.error().message() << "\n";
     return kExitError;

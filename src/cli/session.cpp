@@ -56,8 +56,10 @@ std::optional<api::ClientOptions> client_options(const cxxopts::ParseResult& arg
 }
 
 api::ApiResult<Planned> observe_and_plan(api::Client& client, const config::Loaded& config,
-                                         const state::State& state, bool allow_removals) {
+                                         const state::State& state, bool allow_removals,
+                                         bool full_refresh) {
   api::ObserveRequest request;
+  request.full_refresh = full_refresh;
   for (const auto& [key, ms] : state.meetings) {
     auto desired = config.desired.meetings.find(key);
     if (desired == config.desired.meetings.end()) continue;  // deactivation needs the summary only

@@ -26,9 +26,11 @@ struct Planned {
   model::Observed observed;
 };
 
-// Observes exactly what the plan needs (see api/observe) and builds the plan.
+// Observes exactly what the plan needs (see api/observe) and builds the plan. full_refresh
+// GETs every bound meeting instead of trusting the list's updated_at.
 api::ApiResult<Planned> observe_and_plan(api::Client& client, const config::Loaded& config,
-                                         const state::State& state, bool allow_removals);
+                                         const state::State& state, bool allow_removals,
+                                         bool full_refresh = false);
 
 bool stdout_is_tty();
 

@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
      cxxopts::value<std::string>()->default_value(""))
     ("record", "append every API exchange to FILE as a JSON line (for contract checks)",
      cxxopts::value<std::string>()->default_value(""))
+    ("quirk", std::string("a behaviour the reference allows but does not promise (repeatable): ") +
+     rtk::emulator::kQuirkNames, cxxopts::value<std::vector<std::string>>())
     ("h,help", "show this help");
   // clang-format on
   cxxopts::ParseResult args;
@@ -75,6 +77,15 @@ int main(int argc, char** argv) {
       return 1;
     }
     store_options.apps.insert({pair.substr(0, slash), pair.substr(slash + 1)});
+  }
+  auto quirks = args.count("quirk") != 0U ? args["quirk"].as<std::vector<std::string>>()
+                                          : std::vector<std::string>{};
+  for (const auto& name : quirks) {
+    if (!rtk::emulator::set_quirk(store_options.quirks, name)) {
+      std::cerr << "rtksync-emulator: unknown --quirk " << name << " (one of "
+                << rtk::emulator::kQuirkNames << ")\n";
+      return 1;
+    }
   }
   rtk::emulator::ServerOptions server_options;
   server_options.token = args["token"].as<std::string>();

@@ -77,11 +77,27 @@ void replace_fields(Resource r, json& object, const json& body) {
   }
 }
 
-// PATCH semantics: the given top-level fields are replaced (nested objects as a whole); a
-// null clears an optional field and leaves a required one as it was.
-void merge_top_level(Resource r, json& object, const json& body) {
+// PATCH semantics: the given top-level fields are replaced (nested objects as a whole, or
+// merged under the patch-merge quirk); a null clears an optional field and leaves a
+// required one as it was.
+// Merges objects key by key (the patch-merge quirk); a null removes.
+void deep_merge(json& into, const json& from) {
+  for (const auto& [key, value] : from.items()) {
+    if (value.is_null()) {
+      into.erase(key);
+    } else if (value.is_object() && into.contains(key) && into[key].is_object()) {
+      deep_merge(into[key], value);
+    } else {
+      into[key] = without_nulls(value);
+    }
+  }
+}
+
+void merge_top_level(Resource r, json& object, const json& body, bool deep) {
   for (const auto& [key, value] : body.items()) {
-    if (!value.is_null()) {
+    if (deep && value.is_object() && object.contains(key) && object[key].is_object()) {
+      deep_merge(object[key], value);
+    } else if (!value.is_null()) {
       object[key] = without_nulls(value);
     } else if (const model::Field* f = model::find_field(r, key); !f->has(model::kRequired)) {
       object.erase(key);
@@ -143,6 +159,17 @@ std::optional<std::string> parse_filter(const Query& q, MeetingFilter& f) {
   return std::nullopt;
 }
 
+bool top_level_scalars_differ(const json& a, const json& b) {
+  for (const auto* pair : {&a, &b}) {
+    const json& other = pair == &a ? b : a;
+    for (const auto& [key, value] : pair->items()) {
+      if (value.is_object() || key == "updated_at") continue;
+      if (!other.contains(key) || other[key] != value) return true;
+    }
+  }
+  return false;
+}
+
 bool matches(const MeetingFilter& f, const std::string& id, const json& m) {
   std::string title = lower(m.value("title", ""));
   if (!f.search.empty() && lower(id) != f.search && title.find(f.search) == std::string::npos)
@@ -154,6 +181,15 @@ bool matches(const MeetingFilter& f, const std::string& id, const json& m) {
 }
 
 }  // namespace
+
+bool set_quirk(Quirks& q, const std::string& name) {
+  if (name == "coarse-updated-at") return q.coarse_updated_at = true;
+  if (name == "hide-inactive") return q.hide_inactive = true;
+  if (name == "no-data") return q.no_data = true;
+  if (name == "nested-defaults") return q.nested_defaults = true;
+  if (name == "patch-merge") return q.patch_merge = true;
+  return false;
+}
 
 Reply error_reply(int status, const std::string& message) {
   return Reply{status,
@@ -189,6 +225,22 @@ std::string Store::new_token() {
   std::string out = "rtk_tok_";
   for (int i = 0; i < 40; ++i) out += kAlphabet[rng_() % (sizeof kAlphabet - 1)];
   return out;
+}
+
+Reply Store::written(json data, int status) const {
+  if (options_.quirks.no_data) return Reply{status, json{{"success", true}}};
+  return ok(std::move(data), status);
+}
+
+void Store::settle(json& meeting) const {
+  if (options_.quirks.nested_defaults)
+    meeting = model::with_nested_defaults(Resource::Meeting, meeting);
+  model::apply_server_choices(meeting);
+}
+
+void Store::touch(json& after, const json& before) {
+  if (options_.quirks.coarse_updated_at && !top_level_scalars_differ(after, before)) return;
+  after["updated_at"] = now_iso();
 }
 
 Store::App* Store::find_app(const Target& t) {
@@ -249,7 +301,9 @@ Reply Store::list_meetings(const Target& t, const Query& q) {
   std::vector<json> items;
   for (const auto& id : creation_order_[{t.account_id, t.app_id}]) {
     const json& m = app->at(id).data;
-    if (matches(filter, id, m)) items.push_back(model::summary_of(Resource::Meeting, m));
+    bool hidden = options_.quirks.hide_inactive && filter.status.empty() &&
+                  m.value("status", "") == "INACTIVE";
+    if (!hidden && matches(filter, id, m)) items.push_back(model::summary_of(Resource::Meeting, m));
   }
   return page(items, q);
 }
@@ -263,7 +317,7 @@ Reply Store::create_meeting(const Target& t, const std::string& body) {
   if (app == nullptr) return error_reply(404, "app " + t.app_id + " not found");
   json m = new_meeting_defaults();
   m.update(without_nulls(input));
-  model::apply_server_choices(m);
+  settle(m);
   std::string id = new_uuid();
   std::string now = now_iso();
   m["id"] = id;
@@ -271,7 +325,7 @@ Reply Store::create_meeting(const Target& t, const std::string& body) {
   m["updated_at"] = now;
   (*app)[id].data = m;
   creation_order_[{t.account_id, t.app_id}].push_back(id);
-  return ok(model::without_write_only(Resource::Meeting, m), 201);
+  return written(model::without_write_only(Resource::Meeting, m), 201);
 }
 
 Reply Store::get_meeting(const Target& t, const std::string& meeting_id) {
@@ -290,10 +344,11 @@ Reply Store::patch_meeting(const Target& t, const std::string& meeting_id,
   std::lock_guard lock(mu_);
   Meeting* m = find_meeting(t, meeting_id, err);
   if (m == nullptr) return err;
-  merge_top_level(Resource::Meeting, m->data, input);
-  model::apply_server_choices(m->data);
-  m->data["updated_at"] = now_iso();
-  return ok(model::without_write_only(Resource::Meeting, m->data));
+  const json before = m->data;
+  merge_top_level(Resource::Meeting, m->data, input, options_.quirks.patch_merge);
+  settle(m->data);
+  touch(m->data, before);
+  return written(model::without_write_only(Resource::Meeting, m->data));
 }
 
 Reply Store::put_meeting(const Target& t, const std::string& meeting_id, const std::string& body) {
@@ -303,10 +358,11 @@ Reply Store::put_meeting(const Target& t, const std::string& meeting_id, const s
   std::lock_guard lock(mu_);
   Meeting* m = find_meeting(t, meeting_id, err);
   if (m == nullptr) return err;
+  const json before = m->data;
   replace_fields(Resource::Meeting, m->data, input);
-  model::apply_server_choices(m->data);
-  m->data["updated_at"] = now_iso();
-  return ok(model::without_write_only(Resource::Meeting, m->data));
+  settle(m->data);
+  touch(m->data, before);
+  return written(model::without_write_only(Resource::Meeting, m->data));
 }
 
 Reply Store::list_participants(const Target& t, const std::string& meeting_id, const Query& q) {
@@ -346,7 +402,7 @@ Reply Store::add_participant(const Target& t, const std::string& meeting_id,
   p["token"] = new_token();
   m->participants[id].data = p;
   m->participant_order.push_back(id);
-  return ok(p, 201);
+  return written(p, 201);
 }
 
 Reply Store::get_participant(const Target& t, const std::string& meeting_id,
@@ -370,9 +426,9 @@ Reply Store::edit_participant(const Target& t, const std::string& meeting_id,
   if (m == nullptr) return err;
   Participant* p = find_participant(*m, pid, err);
   if (p == nullptr) return err;
-  merge_top_level(Resource::Participant, p->data, input);
-  p->data["updated_at"] = now_iso();
-  return ok(p->data);
+  merge_top_level(Resource::Participant, p->data, input, false);
+  if (!options_.quirks.coarse_updated_at) p->data["updated_at"] = now_iso();
+  return written(p->data);
 }
 
 Reply Store::replace_participant(const Target& t, const std::string& meeting_id,
@@ -393,8 +449,8 @@ Reply Store::replace_participant(const Target& t, const std::string& meeting_id,
     }
   }
   replace_fields(Resource::Participant, p->data, input);
-  p->data["updated_at"] = now_iso();
-  return ok(p->data);
+  if (!options_.quirks.coarse_updated_at) p->data["updated_at"] = now_iso();
+  return written(p->data);
 }
 
 Reply Store::delete_participant(const Target& t, const std::string& meeting_id,
@@ -418,7 +474,7 @@ Reply Store::delete_participant(const Target& t, const std::string& meeting_id,
             {"updated_at", now_iso()}};
   m->participants.erase(pid);
   std::erase(m->participant_order, pid);
-  return ok(data);
+  return written(data);
 }
 
 Reply Store::refresh_token(const Target& t, const std::string& meeting_id, const std::string& pid) {

@@ -29,10 +29,29 @@ struct Target {
 
 using Query = std::map<std::string, std::string>;
 
+// Behaviours the reference allows but does not promise (`--quirk NAME`). rtksync must converge,
+// lose nothing and duplicate nothing under each (tests/e2e/matrix_test.cpp).
+struct Quirks {
+  bool coarse_updated_at = false;  // coarse-updated-at: updated_at moves only when a top-level
+                                   // scalar changes, not for nested or participant changes
+  bool hide_inactive = false;      // hide-inactive: the list omits INACTIVE meetings unless
+                                   // status=INACTIVE is asked for
+  bool no_data = false;            // no-data: write answers are {"success":true} without data
+  bool nested_defaults = false;    // nested-defaults: the server fills defaults into nested
+                                   // objects (e.g. word_limit 500 in a given summarization)
+  bool patch_merge = false;        // patch-merge: PATCH merges nested objects key by key
+};
+
+// Parses a --quirk name into quirks; false for an unknown name.
+bool set_quirk(Quirks& q, const std::string& name);
+inline constexpr const char* kQuirkNames =
+    "coarse-updated-at, hide-inactive, no-data, nested-defaults, patch-merge";
+
 struct StoreOptions {
   int max_per_page = 100;
   uint64_t seed = 1;
   std::set<std::pair<std::string, std::string>> apps;  // known (account, app) pairs
+  Quirks quirks;
 };
 
 // RealtimeKit's error envelope.
@@ -80,6 +99,13 @@ class Store {
   std::string new_uuid();
   std::string new_token();
   Reply page(const std::vector<json>& items, const Query& q) const;
+  // A write's answer: the object, or no data at all under the no-data quirk.
+  [[nodiscard]] Reply written(json data, int status = 200) const;
+  // What the server keeps after a meeting write: nested defaults (quirk), server choices.
+  void settle(json& meeting) const;
+  // Moves updated_at for a change from before to after (every change, or under the
+  // coarse-updated-at quirk only a change of a top-level scalar).
+  void touch(json& after, const json& before);
 
   StoreOptions options_;
   mutable std::mutex mu_;

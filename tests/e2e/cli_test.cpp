@@ -117,6 +117,26 @@ TEST(Cli, NoOpPlanMakesTheMinimumCalls) {
       contains(plan.out, std::to_string((total + 1) / 2 + managed) + " API calls (0 retries)."));
 }
 
+TEST(Cli, PlanRefreshFullGetsEveryBoundMeeting) {
+  Repo repo;
+  repo.meetings(kTwoMeetings);
+  ASSERT_EQ(repo.apply().exit_code, 0);
+  auto gets = [&] {
+    auto routes = repo.stats()["routes"];
+    return routes.contains("GET /meetings/{meeting_id}")
+               ? routes["GET /meetings/{meeting_id}"]["count"].get<int>()
+               : 0;
+  };
+  int before = gets();
+  EXPECT_EQ(repo.run({"plan", "--detailed-exitcode"}).exit_code, 0);
+  EXPECT_EQ(gets(), before);  // the default trusts an unchanged updated_at
+  EXPECT_EQ(repo.run({"plan", "--detailed-exitcode", "--refresh=full"}).exit_code, 0);
+  EXPECT_EQ(gets(), before + 2);  // one GET per bound meeting
+  auto bad = repo.run({"plan", "--refresh=sometimes"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_TRUE(contains(bad.err, "--refresh must be auto or full")) << bad.err;
+}
+
 TEST(Cli, EveryChangeKindAppliesAndConverges) {
   Repo repo;
   repo.meetings(R"(meetings:

@@ -415,6 +415,82 @@ TEST_F(Emulator, QueryParametersAreAsStrictAsTheContract) {
   EXPECT_TRUE(call("GET", "/meetings?end_time=2000-01-01T00:00:00Z").body["data"].empty());
 }
 
+TEST_F(Emulator, QuirkCoarseUpdatedAt) {
+  start({"--quirk", "coarse-updated-at"});
+  std::string id = create({{"title", "x"}});
+  auto at = [&] { return call("GET", "/meetings/" + id).body["data"]["updated_at"]; };
+  json before = at();
+  json nested{{"ai_config", {{"transcription", {{"language", "de"}}}}}};
+  ASSERT_EQ(call("PATCH", "/meetings/" + id, &nested).status, 200);
+  json put{{"title", "x"},
+           {"ai_config", nested["ai_config"]},
+           {"recording_config", {{"max_seconds", 90}}}};
+  ASSERT_EQ(call("PUT", "/meetings/" + id, &put).status, 200);
+  EXPECT_EQ(at(), before);  // nested changes only
+  json title{{"title", "y"}};
+  call("PATCH", "/meetings/" + id, &title);
+  EXPECT_NE(at(), before);
+  json alice{{"custom_participant_id", "alice"}, {"preset_name", "host"}};
+  auto added = call("POST", "/meetings/" + id + "/participants", &alice).body["data"];
+  json rename{{"name", "Alice"}};
+  auto edited =
+      call("PATCH", "/meetings/" + id + "/participants/" + added["id"].get<std::string>(), &rename);
+  EXPECT_EQ(edited.body["data"]["updated_at"], added["updated_at"]);
+}
+
+TEST_F(Emulator, QuirkHideInactive) {
+  start({"--quirk", "hide-inactive"});
+  create({{"title", "on"}});
+  std::string off = create({{"title", "off"}});
+  json inactive{{"status", "INACTIVE"}};
+  call("PATCH", "/meetings/" + off, &inactive);
+  auto listed = call("GET", "/meetings");
+  ASSERT_EQ(listed.body["data"].size(), 1U);
+  EXPECT_EQ(listed.body["data"][0]["title"], "on");
+  auto asked = call("GET", "/meetings?status=INACTIVE");
+  ASSERT_EQ(asked.body["data"].size(), 1U);
+  EXPECT_EQ(asked.body["data"][0]["id"], off);
+  EXPECT_EQ(call("GET", "/meetings/" + off).status, 200);
+}
+
+TEST_F(Emulator, QuirkNoData) {
+  start({"--quirk", "no-data"});
+  json body{{"title", "x"}};
+  auto created = call("POST", "/meetings", &body);
+  EXPECT_EQ(created.status, 201);
+  EXPECT_EQ(created.body, (json{{"success", true}}));
+  auto listed = call("GET", "/meetings");
+  ASSERT_EQ(listed.body["data"].size(), 1U);  // reads keep their data
+  std::string id = listed.body["data"][0]["id"];
+  EXPECT_EQ(call("PATCH", "/meetings/" + id, &body).body, (json{{"success", true}}));
+  EXPECT_EQ(call("GET", "/meetings/" + id).body["data"]["title"], "x");
+}
+
+TEST_F(Emulator, QuirkNestedDefaults) {
+  start({"--quirk", "nested-defaults"});
+  json body{{"ai_config", {{"summarization", {{"summary_type", "lecture"}}}}},
+            {"recording_config",
+             {{"video_config", {{"codec", "VP8"}}}, {"audio_config", json::object()}}}};
+  auto m = call("POST", "/meetings", &body).body["data"];
+  EXPECT_EQ(m["ai_config"]["summarization"],
+            (json{{"summary_type", "lecture"}, {"text_format", "markdown"}, {"word_limit", 500}}));
+  EXPECT_FALSE(m["ai_config"].contains("transcription"));  // absent objects stay absent
+  EXPECT_EQ(m["recording_config"]["video_config"]["width"], 1280);
+  EXPECT_EQ(m["recording_config"]["audio_config"]["codec"], "vorbis");  // VP8 still wins
+  EXPECT_EQ(m["recording_config"]["audio_config"]["channel"], "stereo");
+}
+
+TEST_F(Emulator, QuirkPatchMerge) {
+  start({"--quirk", "patch-merge"});
+  std::string id = create(
+      {{"ai_config",
+        {{"transcription", {{"language", "de"}}}, {"summarization", {{"word_limit", 300}}}}}});
+  json patch{{"ai_config", {{"transcription", {{"keywords", {"Kit"}}}}}}};
+  auto m = call("PATCH", "/meetings/" + id, &patch).body["data"];
+  EXPECT_EQ(m["ai_config"]["transcription"], (json{{"language", "de"}, {"keywords", {"Kit"}}}));
+  EXPECT_EQ(m["ai_config"]["summarization"]["word_limit"], 300);
+}
+
 TEST_F(Emulator, StatePersistsAcrossRestarts) {
   std::string file = ::testing::TempDir() + "/emu-state.json";
   std::remove(file.c_str());
