@@ -163,7 +163,7 @@ int import_command(int argc, char** argv) {
     bool ambiguous = false;
     for (const auto& [key, m] : config.desired.meetings) {
       if (st.find(key) != nullptr) continue;
-      std::string title = m.fields.value("title", "");
+      std::string title = model::string_at(m.fields, "title");  // null: no title
       std::vector<const nlohmann::json*> matches;
       for (const auto& s : *all) {
         if (!title.empty() && s.value("title", "") == title &&

@@ -46,6 +46,11 @@ std::optional<json> convert(const YAML::Node& n, const Field& f, const FileConte
     ctx.diags->error(ctx.pos(n), std::move(msg));
     return std::nullopt;
   };
+  if (n.IsNull()) {  // `null`, `~` or nothing: remove it, where the API can
+    if (f.removable()) return json(nullptr);
+    return fail(std::string(f.name()) +
+                " cannot be null: the API cannot remove it (leave it out to stop managing it)");
+  }
   switch (f.kind) {
     case Kind::Object:
       if (!n.IsMap()) return fail(expected(f, n));
@@ -171,6 +176,10 @@ void read_fields(const YAML::Node& map, model::Resource r, const std::string& pa
         sink.positions[path] = ctx.pos(value);
         auto converted = convert(value, *f, ctx);
         if (!converted) return;
+        if (converted->is_null()) {
+          model::set_path(sink.fields, path, nullptr);
+          return;
+        }
         if (f->kind == Kind::Object) {
           model::set_path(sink.fields, path, json::object());
           read_fields(value, r, path, ctx, sink, {}, path);

@@ -45,6 +45,11 @@ void set_path(json& root, std::string_view path, json value) {
   });
 }
 
+std::string string_at(const json& root, std::string_view path) {
+  const json* v = get_path(root, path);
+  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
+}
+
 void erase_path(json& root, std::string_view path) {
   json* parent = &root;
   auto dot = path.rfind('.');

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 namespace rtk::model {
@@ -12,6 +13,8 @@ using json = nlohmann::json;
 const json* get_path(const json& root, std::string_view path);
 // Sets the value at a dotted path, creating intermediate objects.
 void set_path(json& root, std::string_view path, json value);
+// The string at a dotted path, or "" when it is missing, null (removed) or not a string.
+std::string string_at(const json& root, std::string_view path);
 // Removes the value at a dotted path (no-op when missing).
 void erase_path(json& root, std::string_view path);
 

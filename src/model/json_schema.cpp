@@ -46,13 +46,17 @@ json schema_of(Resource r, const Field& f) {
       out = object_schema(r, f.path);
       break;
   }
+  if (f.removable()) {  // null removes it (a nested object, or a field the API clears)
+    out["type"] = json::array({out["type"], "null"});
+    if (out.contains("enum")) out["enum"].push_back(nullptr);
+  }
   if (f.min) out["minimum"] = *f.min;
   if (f.max) out["maximum"] = *f.max;
   if (f.has(kUrl)) out["format"] = "uri";
-  if (f.has(kSecret))
-    out["description"] = std::string(f.doc) + " Secret: use ${env:NAME}.";
-  else
-    out["description"] = f.doc;
+  std::string doc(f.doc);
+  if (f.has(kSecret)) doc += " Secret: use ${env:NAME}.";
+  if (f.removable()) doc += " null removes it.";
+  out["description"] = doc;
   if (!f.default_json.empty()) out["default"] = json::parse(f.default_json);
   return out;
 }

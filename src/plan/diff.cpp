@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <set>
 
 #include "model/digest.hpp"
@@ -36,6 +37,16 @@ void put_references(json& body, const model::DesiredMeeting& d) {
   }
 }
 
+// A create has nothing to remove: a null in the YAML just means "not set".
+json without_nulls(const json& value) {
+  if (!value.is_object()) return value;
+  json out = json::object();
+  for (const auto& [k, v] : value.items()) {
+    if (!v.is_null()) out[k] = without_nulls(v);
+  }
+  return out;
+}
+
 std::string top_of(const std::string& path) {
   return path.substr(0, path.find('.'));
 }
@@ -46,13 +57,24 @@ struct MeetingDiff {
   bool status_changed = false;
 };
 
+// Calls fn for every managed value of desired: each leaf, and each object set to null (a
+// removal; what lies below a null is not visited).
+void for_each_managed(const json& desired,
+                      const std::function<void(const Field&, const json&)>& fn) {
+  for (const auto& f : model::fields(Resource::Meeting)) {
+    if (f.has(model::kLocal)) continue;
+    const json* v = model::get_path(desired, f.path);
+    if (v == nullptr || (f.kind == model::Kind::Object && !v->is_null())) continue;
+    fn(f, *v);
+  }
+}
+
 MeetingDiff diff_meeting(const model::DesiredMeeting& d, const json& observed,
                          const state::MeetingState& st, const std::string& salt) {
   MeetingDiff out;
   json desired = d.fields;
   if (st.deactivated && !desired.contains("status")) desired["status"] = "ACTIVE";  // undo ours
-  model::for_each_leaf(Resource::Meeting, desired, [&](const Field& f, const json& value) {
-    if (f.has(model::kLocal)) return;
+  for_each_managed(desired, [&](const Field& f, const json& value) {
     std::string path(f.path);
     FieldChange c{path, json(), value, f.has(model::kSecret)};
     const json* fresh = model::get_path(observed, path);
@@ -68,7 +90,11 @@ MeetingDiff diff_meeting(const model::DesiredMeeting& d, const json& observed,
     if (same_value(f, value, fresh)) return;
     if (fresh != nullptr) c.before = *fresh;
     const Field* top = model::find_field(Resource::Meeting, top_of(path));
-    if (top != nullptr && top->accepts(model::kPatch)) {
+    // A removal goes by PATCH only where PATCH takes null; else by PUT, which replaces all
+    // the details (so what it omits is removed, whether PATCH replaces or merges objects).
+    bool removal = value.is_null();
+    if (top != nullptr && top->accepts(model::kPatch) &&
+        (!removal || f.accepts_null(model::kPatch))) {
       if (path == "status") out.status_changed = true;
       out.patchable.push_back(std::move(c));
     } else {
@@ -99,6 +125,8 @@ std::vector<std::string> erased_credentials(const json& body, const json& observ
                                             const state::MeetingState& st) {
   std::vector<std::string> out;
   if (model::get_path(observed, "recording_config.storage_config") == nullptr) return out;
+  const json* sent = model::get_path(body, "recording_config.storage_config");
+  if (sent == nullptr || sent->is_null()) return out;  // the YAML removes it: nothing to keep
   const json* type = model::get_path(body, "recording_config.storage_config.type");
   bool knows_nothing = st.digests.empty();
   for (const Field* f : model::children(Resource::Meeting, "recording_config.storage_config")) {
@@ -179,11 +207,12 @@ void plan_create(const model::DesiredMeeting& d, const PlanInput& in, MeetingPla
   Operation create{OpKind::CreateMeeting,
                    "",
                    "",
-                   model::body_for(Resource::Meeting, d.fields, model::kPost),
+                   without_nulls(model::body_for(Resource::Meeting, d.fields, model::kPost)),
                    {},
                    0};
   model::for_each_leaf(Resource::Meeting, create.body, [&](const Field& f, const json& v) {
-    create.changes.push_back({std::string(f.path), json(), v, f.has(model::kSecret)});
+    if (!v.is_null())
+      create.changes.push_back({std::string(f.path), json(), v, f.has(model::kSecret)});
   });
   put_references(create.body, d);
   mp.ops.push_back(std::move(create));
@@ -196,7 +225,7 @@ void plan_create(const model::DesiredMeeting& d, const PlanInput& in, MeetingPla
                                0});
   }
   plan_participants(d, nullptr, nullptr, in.project.limits, in.allow_removals, mp, plan);
-  const std::string title = d.fields.value("title", "");
+  const std::string title = model::string_at(d.fields, "title");
   for (const auto& s : in.observed.summaries) {
     std::string id = s.value("id", "");
     if (!title.empty() && s.value("title", "") == title && in.state.key_of(id).empty()) {
@@ -264,6 +293,7 @@ void plan_existing(const model::DesiredMeeting& d, const state::MeetingState& st
       json desired_top = top == "status" ? c.after : d.fields[top];
       body[top] = observed.contains(top) ? overlay(observed[top], desired_top) : desired_top;
     }
+    body = model::body_for(Resource::Meeting, body, model::kPatch);  // no-op removals inside
     put_references(body, d);
     mp.ops.push_back(Operation{OpKind::UpdateMeeting, "", "", body, diff.patchable, 0});
   }
@@ -316,6 +346,9 @@ void fingerprint(const MeetingPlan& mp, const model::Observed& observed, Plan& p
 
 bool same_value(const Field& field, const json& desired, const json* observed) {
   if (observed == nullptr || observed->is_null()) return desired.is_null();
+  if (desired.is_null()) {  // removed: the server may report the field's default instead
+    return !field.default_json.empty() && *observed == json::parse(field.default_json);
+  }
   if (field.kind == model::Kind::Integer || field.kind == model::Kind::Number) {
     return desired.is_number() && observed->is_number() &&
            desired.get<double>() == observed->get<double>();
@@ -351,7 +384,7 @@ Plan build_plan(const PlanInput& in) {
     const state::MeetingState* st = in.state.find(key);
     if (d != in.desired.meetings.end()) {
       plan.protect[key] = d->second.protect;
-      mp.title = d->second.fields.value("title", "");
+      mp.title = model::string_at(d->second.fields, "title");
       if (st == nullptr) {
         plan_create(d->second, in, mp, plan);
       } else {

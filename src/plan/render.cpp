@@ -63,7 +63,12 @@ std::string heading(const MeetingPlan& mp) {
   return out + ")";
 }
 
+bool is_removal(const FieldChange& c) {
+  return c.after.is_null() && !c.before.is_null();
+}
+
 std::string change_line(const FieldChange& c) {
+  if (is_removal(c)) return c.path + ": " + shown(c, c.before) + " → (removed)";
   if (c.before.is_null()) return c.path + ": " + shown(c, c.after);
   return c.path + ": " + shown(c, c.before) + " → " + shown(c, c.after);
 }
@@ -136,7 +141,7 @@ std::string render_text(const Plan& plan, const RenderContext& ctx) {
       std::string osym = op_symbol(op.kind);
       if (is_meeting_op(op.kind)) {
         for (const auto& c : op.changes) {
-          std::string csym = op.kind == OpKind::CreateMeeting ? "+" : "~";
+          std::string csym = op.kind == OpKind::CreateMeeting ? "+" : is_removal(c) ? "-" : "~";
           out << "      " << st.paint(colour_of(csym), csym) << " " << change_line(c) << "\n";
         }
       } else {
@@ -225,7 +230,10 @@ std::string render_markdown(const Plan& plan, const RenderContext& ctx) {
       for (const auto& op : mp.ops) {
         if (is_meeting_op(op.kind)) {
           for (const auto& c : op.changes) {
-            out << (op.kind == OpKind::CreateMeeting ? "+ " : "! ") << change_line(c) << "\n";
+            out << (op.kind == OpKind::CreateMeeting ? "+ "
+                    : is_removal(c)                  ? "- "
+                                                     : "! ")
+                << change_line(c) << "\n";
           }
         } else {
           std::string s = op_symbol(op.kind);

@@ -359,6 +359,62 @@ TEST(Cli, ServerChosenVorbisIsNeverEchoedNorExported) {
   EXPECT_EQ(valid.exit_code, 0) << valid.out << exported.out;
 }
 
+TEST(Cli, NullRemovesAndThePlanShowsIt) {
+  // Leaving a field out stops managing it; null removes it (issue 10, item 5).
+  Repo repo;
+  repo.meetings(R"(meetings:
+  show:
+    title: Show
+    ai_config: { transcription: { language: de }, summarization: { word_limit: 300 } }
+    recording_config:
+      max_seconds: 600
+      live_streaming_config: { rtmp_url: "rtmp://live.example.com/app" }
+      storage_config: { type: aws, bucket: b, access_key: "${env:REC_ACCESS_KEY}", secret: "${env:REC_SECRET}" }
+    participants:
+      - { custom_participant_id: alice, name: Alice, picture: "https://example.com/a.png", preset_name: host }
+)");
+  ASSERT_EQ(repo.apply().exit_code, 0);
+  repo.meetings(R"(meetings:
+  show:
+    title: null
+    ai_config: { summarization: null }
+    recording_config:
+      live_streaming_config: null
+      storage_config: ~
+    participants:
+      - { custom_participant_id: alice, name: Alice, picture: null, preset_name: host }
+)");
+  auto plan = repo.run({"plan", "--detailed-exitcode"});
+  EXPECT_EQ(plan.exit_code, 2) << plan.out << plan.err;
+  EXPECT_TRUE(contains(plan.out, "- title: \"Show\" → (removed)")) << plan.out;
+  EXPECT_TRUE(contains(plan.out,
+                       "- recording_config.live_streaming_config: "
+                       "{\"rtmp_url\":\"rtmp://live.example.com/app\"} → (removed)"))
+      << plan.out;
+  EXPECT_TRUE(contains(plan.out, "- ai_config.summarization: {\"word_limit\":300} → (removed)"));
+  EXPECT_TRUE(contains(plan.out,
+                       "participant alice: picture: \"https://example.com/a.png\" → "
+                       "(removed)"))
+      << plan.out;
+  auto md = repo.run({"plan", "--format", "markdown"});
+  EXPECT_TRUE(contains(md.out, "- recording_config.storage_config: ")) << md.out;
+  std::string file = (repo.dir() / "plan.json").string();  // through a saved plan
+  ASSERT_EQ(repo.run({"plan", "--out", file}).exit_code, 0);
+  auto apply = repo.run({"apply", file});
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  auto m = repo.api("GET", "/meetings/" + repo.id_of("show"))["data"];
+  EXPECT_FALSE(m.contains("title"));
+  EXPECT_EQ(m["ai_config"], (json{{"transcription", {{"language", "de"}}}}));
+  EXPECT_EQ(m["recording_config"], (json{{"max_seconds", 600}}));  // left out: kept
+  auto people = repo.api("GET", "/meetings/" + repo.id_of("show") + "/participants")["data"];
+  EXPECT_FALSE(people[0].contains("picture"));
+  EXPECT_EQ(repo.run({"plan", "--detailed-exitcode"}).exit_code, 0);
+  auto schema = json::parse(run_command({RTKSYNC_BIN, "schema"}).out);
+  auto meeting = schema["properties"]["meetings"]["additionalProperties"];
+  EXPECT_EQ(meeting["properties"]["title"]["type"], (json{"string", "null"}));
+  EXPECT_EQ(meeting["properties"]["persist_chat"]["type"], "boolean");
+}
+
 TEST(Cli, EmptyConfigurationIsRefused) {
   Repo repo;
   repo.meetings(kTwoMeetings);

@@ -91,6 +91,41 @@ TEST(Config, WrongTypes) {
          }));
 }
 
+TEST(Config, NullRemovesWhereTheApiCan) {
+  // null removes a nested object or clears a field the API lets a request clear.
+  auto ok = parse(R"(meetings:
+  a:
+    title: null
+    ai_config: ~
+    recording_config:
+      storage_config: null
+      live_streaming_config: null
+    participants:
+      - { custom_participant_id: p, preset_name: host, name: null, picture: null }
+)");
+  EXPECT_TRUE(ok.lines.empty()) << ::testing::PrintToString(ok.lines);
+  const auto& m = ok.desired.meetings.at("a");
+  EXPECT_TRUE(m.fields.at("title").is_null());
+  EXPECT_TRUE(m.fields.at("ai_config").is_null());
+  EXPECT_TRUE(m.fields.at("recording_config").at("storage_config").is_null());
+  EXPECT_TRUE(m.participants.at("p").fields.at("name").is_null());
+  auto d = diags_of(R"(meetings:
+  a:
+    persist_chat: null
+    recording_config: { max_seconds: null }
+    participants:
+      - { custom_participant_id: p, preset_name: null }
+)");
+  EXPECT_EQ(d, (std::vector<std::string>{
+                   "m.yaml:3:19: error: persist_chat cannot be null: the API cannot remove it "
+                   "(leave it out to stop managing it)",
+                   "m.yaml:4:38: error: max_seconds cannot be null: the API cannot remove it "
+                   "(leave it out to stop managing it)",
+                   "m.yaml:6:50: error: preset_name cannot be null: the API cannot remove it "
+                   "(leave it out to stop managing it)",
+               }));
+}
+
 TEST(Config, UnknownKeysSuggestTheClosest) {
   auto d = diags_of(R"(meetings:
   a:

@@ -185,6 +185,69 @@ TEST(Plan, PutKeepsEveryReplaceableFieldButNeverServerChosenValues) {
                               {"audio_config", {{"channel", "mono"}}}}}}));
 }
 
+TEST(Plan, NullRemovesThroughAPutAndThePlanShowsIt) {
+  World w;
+  w.want("m",
+         {{"title", nullptr},
+          {"ai_config", {{"summarization", nullptr}}},
+          {"recording_config", {{"storage_config", nullptr}, {"live_streaming_config", nullptr}}}});
+  w.have("m",
+         {{"title", "Old"},
+          {"persist_chat", true},
+          {"ai_config",
+           {{"summarization", {{"word_limit", 300}}}, {"transcription", {{"language", "de"}}}}},
+          {"recording_config",
+           {{"max_seconds", 60},
+            {"storage_config", {{"type", "aws"}, {"bucket", "b"}}},
+            {"live_streaming_config", {{"rtmp_url", "rtmp://x.example.com/live"}}}}}});
+  auto p = w.plan();
+  EXPECT_TRUE(p.errors.empty()) << p.errors.at(0);  // removing storage erases nothing unasked
+  const auto& mp = p.meetings.at(0);
+  EXPECT_EQ(mp.action, MeetingAction::Replace);
+  ASSERT_EQ(mp.ops.size(), 1U);
+  // null where PUT takes it (title, storage_config); elsewhere left out, which PUT reads
+  // as removed.
+  EXPECT_EQ(mp.ops[0].body,
+            (json{{"title", nullptr},
+                  {"persist_chat", true},
+                  {"ai_config", {{"transcription", {{"language", "de"}}}}},
+                  {"recording_config", {{"max_seconds", 60}, {"storage_config", nullptr}}}}));
+  std::set<std::string> removed;
+  for (const auto& c : mp.ops[0].changes) {
+    if (c.after.is_null()) removed.insert(c.path);
+  }
+  EXPECT_EQ(removed, (std::set<std::string>{"title", "ai_config.summarization",
+                                            "recording_config.storage_config",
+                                            "recording_config.live_streaming_config"}));
+  std::string text = render_text(p, {});
+  EXPECT_NE(text.find("recording_config.live_streaming_config: "
+                      "{\"rtmp_url\":\"rtmp://x.example.com/live\"} → (removed)"),
+            std::string::npos)
+      << text;
+}
+
+TEST(Plan, NullOfWhatIsAlreadyAbsentOrDefaultIsNoChange) {
+  World w;
+  w.want("m", {{"title", nullptr}, {"record_on_start", nullptr}, {"ai_config", nullptr}});
+  w.have("m", {{"record_on_start", false}});
+  EXPECT_FALSE(w.plan().has_changes());
+}
+
+TEST(Plan, NullClearsAParticipantFieldByPatch) {
+  World w;
+  auto& m = w.want("m", json::object());
+  m.participants_managed = true;
+  m.participants["a"] = person("a", {{"name", nullptr}});
+  w.have("m", json::object());
+  auto observed = observed_person("a");
+  observed["name"] = "Alice";
+  w.observed.participants[kId] = {observed};
+  auto p = w.plan();
+  const auto& op = p.meetings.at(0).ops.at(0);
+  EXPECT_EQ(op.kind, OpKind::EditParticipant);
+  EXPECT_EQ(op.body, (json{{"name", nullptr}}));
+}
+
 TEST(Plan, PutThatWouldEraseCredentialsIsAnError) {
   World w;
   w.want("m", {{"recording_config", {{"max_seconds", 600}}}});
