@@ -83,7 +83,8 @@ HttpTransport::HttpTransport(TransportOptions options)
   curl_share_setopt(shared_->share, CURLSHOPT_USERDATA, shared_.get());
   curl_share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
   curl_share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-  curl_share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+  // Not CURL_LOCK_DATA_CONNECT: libcurl documents a shared connection cache as unsupported
+  // across concurrent threads. Each pooled handle keeps its own connections instead.
 }
 
 HttpTransport::~HttpTransport() {
@@ -133,7 +134,8 @@ TransportResult HttpTransport::perform(const HttpRequest& request) {
   // gzip only: advertising every encoding makes brotli-capable servers spend milliseconds
   // compressing small JSON answers at brotli quality 11.
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "gzip");
-  curl_easy_setopt(h, CURLOPT_TIMEOUT, options_.timeout_s);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long>(1, request.timeout.count())));
+  if (request.connection == Connection::Fresh) curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_s);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);

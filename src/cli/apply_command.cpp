@@ -14,6 +14,7 @@
 #include "model/projection.hpp"
 #include "plan/render.hpp"
 #include "plan/saved_plan.hpp"
+#include "apply/tokens.hpp"
 #include "state/lock.hpp"
 #include "state/store.hpp"
 
@@ -34,7 +35,7 @@ std::vector<std::string> stale_reasons(const plan::SavedPlan& saved, const model
   }
   api::ObserveRequest request;
   for (const auto& [key, fp] : saved.plan.fingerprints) {
-    request.bound[fp.meeting_id] = {"", {}};
+    request.also_bound.insert(fp.meeting_id);  // the list's updated_at suffices
     if (!fp.participants_digest.empty()) request.participants_of.insert(fp.meeting_id);
   }
   auto observed = api::observe(client, request);
@@ -78,8 +79,9 @@ bool confirm() {
 }
 
 // Caches what planning observed, and the protect flags, before anything changes.
-void refresh_state(state::Store& store, const plan::Plan& plan, const model::Observed* observed) {
-  auto saved = store.update([&](state::State& s) {
+Result<Unit> refresh_state(state::Store& store, const plan::Plan& plan,
+                           const model::Observed* observed) {
+  return store.update_all([&](state::State& s) {
     for (auto& [key, ms] : s.meetings) {
       auto p = plan.protect.find(key);
       if (p != plan.protect.end()) ms.protect = p->second;
@@ -89,18 +91,61 @@ void refresh_state(state::Store& store, const plan::Plan& plan, const model::Obs
       ms.remember(m->second);
     }
   });
-  if (!saved) std::cerr << "warning: " << saved.error().message << "\n";
 }
 
-void write_tokens(const std::string& path, const apply::Tokens& tokens) {
-  auto written = state::write_atomically(path, nlohmann::json(tokens).dump(2) + "\n", 0600);
-  if (!written) {
-    std::cerr << "error: " << written.error().message << "\n";
-  } else {
-    size_t n = 0;
-    for (const auto& [k, m] : tokens) n += m.size();
-    std::cerr << "Wrote " << n << " join tokens to " << path << " (mode 0600).\n";
+// Binds (or drops) the intents of creates an earlier run left unresolved. Looks first, then
+// changes the state value: no HTTP while anything is held.
+bool resolve_earlier_creates(api::Api& api, state::State& state) {
+  if (state.intents.empty()) return true;
+  auto resolved = apply::resolve_intents(api, state);
+  if (!resolved) {
+    std::cerr << "error: " << resolved.error().message() << "\n";
+    return false;
   }
+  for (const auto& r : *resolved) std::cerr << "note: " << r.note << "\n";
+  apply::apply_resolutions(*resolved, state);
+  return true;
+}
+
+std::unique_ptr<apply::TokenSink> open_token_sink(const cxxopts::ParseResult& args) {
+  if (args.count("tokens-out") == 0U) return nullptr;
+  auto sink = apply::file_token_sink(args["tokens-out"].as<std::string>());
+  auto opened = sink->open();
+  if (!opened) {
+    std::cerr << "error: " << opened.error().message << "; nothing was changed\n";
+    return nullptr;
+  }
+  return sink;
+}
+
+void print_report(const apply::ApplyReport& report, const api::CallStats& stats,
+                  const std::string& tokens_out) {
+  for (const auto& r : report.results) {
+    if (r.outcome == apply::Outcome::Done) continue;
+    std::cout << apply::to_string(r.outcome) << ": " << r.meeting_key << ": " << r.description
+              << ": " << r.error << "\n";
+  }
+  for (const auto& w : report.warnings) std::cout << "warning: " << w << "\n";
+  if (report.tokens_kept > 0) {
+    std::cerr << "Wrote " << report.tokens_kept << " join tokens to " << tokens_out
+              << " (mode 0600, one JSON object a line; the last line of a participant is live).\n";
+  }
+  if (report.tokens_not_kept > 0) {
+    std::cerr << "note: " << report.tokens_not_kept
+              << " join tokens were issued and not kept; pass --tokens-out FILE to keep them, "
+                 "or raise a participant's token_rotation to issue a new one.\n";
+  }
+  if (report.tokens_undelivered > 0) {
+    std::cerr << "warning: " << report.tokens_undelivered
+              << " join tokens were issued but not delivered; the state remembers them and the "
+                 "next apply rotates exactly those.\n";
+  }
+  const bool incomplete = report.failed > 0 || report.unrecorded > 0;
+  std::cout << (incomplete ? "Apply incomplete: " : "Apply complete: ") << report.done
+            << " done, " << report.unrecorded << " unrecorded, " << report.failed << " failed, "
+            << report.skipped << " skipped. " << plan::api_calls_text(stats.total, stats.retries)
+            << ".\n";
+  if (incomplete) std::cout << "Run apply again to finish: the state holds every recorded success.\n";
 }
 
 }  // namespace
@@ -115,7 +160,7 @@ int apply_command(int argc, char** argv) {
   options.add_options("apply")
     ("auto-approve", "do not ask for confirmation (required without a terminal)")
     ("allow-removals", "pass the safety limits on deactivations and participant removals")
-    ("tokens-out", "write participants' join tokens to FILE (JSON, mode 0600)", cxxopts::value<std::string>())
+    ("tokens-out", "append participants' join tokens to FILE as they arrive (JSON lines, mode 0600)", cxxopts::value<std::string>())
     ("lock-timeout", "seconds to wait for another apply's lock", cxxopts::value<int>()->default_value("0"))
     ("plan-file", "saved plan", cxxopts::value<std::string>());
   // clang-format on
@@ -160,26 +205,13 @@ int apply_command(int argc, char** argv) {
     std::cerr << "error: " << loaded_state.error().message << "\n";
     return kExitError;
   }
-  state::Store store(state_path, std::move(loaded_state).value());
   api::Client client(*copts);
-
-  // Creates interrupted earlier are bound (or dropped) before anything else.
-  if (!store.snapshot().intents.empty()) {
-    std::vector<apply::IntentResolution> notes;
-    bool failed = false;
-    auto saved_ok = store.update([&](state::State& s) {
-      auto r = apply::resolve_intents(client, s);
-      if (!r) {
-        std::cerr << "error: " << r.error().message() << "\n";
-        failed = true;
-        return;
-      }
-      notes = std::move(r).value();
-    });
-    if (failed || !saved_ok) return kExitError;
-    for (const auto& r : notes) {
-      for (const auto& n : r.notes) std::cerr << "note: " << n << "\n";
-    }
+  if (!resolve_earlier_creates(client, *loaded_state)) return kExitError;
+  state::Store store(state_path, std::move(loaded_state).value());
+  if (auto opened = store.open(); !opened) {
+    std::cerr << "error: the state cannot be recorded, so nothing was changed: "
+              << opened.error().message << "\n";
+    return kExitError;
   }
 
   plan::Plan plan;
@@ -206,18 +238,27 @@ int apply_command(int argc, char** argv) {
   }
   print_plan(plan, format, client.stats());
   if (!plan.errors.empty()) return kExitError;
-  refresh_state(store, plan, observed ? &*observed : nullptr);
+  if (auto refreshed = refresh_state(store, plan, observed ? &*observed : nullptr); !refreshed) {
+    std::cerr << "error: the state cannot be recorded, so nothing was changed: "
+              << refreshed.error().message << "\n";
+    return kExitError;
+  }
   if (!plan.has_changes()) return kExitOk;
   if (!from_file && args.count("auto-approve") == 0U && !confirm()) {
     std::cerr << "Apply cancelled; nothing was changed.\n";
     return kExitError;
   }
+  auto tokens = open_token_sink(args);
+  if (args.count("tokens-out") != 0U && !tokens) return kExitError;
 
   const bool tty = stdout_is_tty();
   int total = 0;
   for (const auto& mp : plan.meetings) total += static_cast<int>(mp.ops.size());
   int seen = 0;
-  apply::ApplyOptions aopts{project.root, config::process_env(), copts->parallelism};
+  apply::ApplyOptions aopts{.root = project.root,
+                            .env = config::process_env(),
+                            .parallelism = copts->parallelism,
+                            .tokens = tokens.get()};
   auto report = apply::execute(plan, client, store, aopts, [&](const apply::OpResult& r) {
     ++seen;
     if (tty) {
@@ -229,21 +270,18 @@ int apply_command(int argc, char** argv) {
     }
   });
   if (tty) std::cout << "\r\033[K";
-  refresh_state(store, plan, nullptr);  // protect flags of meetings created just now
-  for (const auto& r : report.results) {
-    if (r.outcome == apply::Outcome::Done) continue;
-    std::cout << apply::to_string(r.outcome) << ": " << r.meeting_key << ": " << r.description
-              << ": " << r.error << "\n";
+  // Protect flags of meetings created just now, and the journal folded into the file.
+  auto folded = refresh_state(store, plan, nullptr);
+  if (!folded) {
+    report.warnings.push_back("the state file could not be written at the end: " +
+                              folded.error().message +
+                              "; the journal beside it keeps what was recorded");
   }
-  for (const auto& w : report.warnings) std::cout << "warning: " << w << "\n";
-  if (args.count("tokens-out") != 0U)
-    write_tokens(args["tokens-out"].as<std::string>(), report.tokens);
   auto stats = client.stats();
-  std::cout << (report.failed > 0 ? "Apply incomplete: " : "Apply complete: ") << report.done
-            << " done, " << report.failed << " failed, " << report.skipped << " skipped. "
-            << plan::api_calls_text(stats.total, stats.retries) << ".\n";
-  if (report.failed > 0) std::cout << "Run apply again to finish: the state holds every success.\n";
-  return report.failed > 0 ? kExitError : kExitOk;
+  print_report(report, stats,
+               args.count("tokens-out") != 0U ? args["tokens-out"].as<std::string>() : "");
+  const bool ok = report.failed == 0 && report.unrecorded == 0 && folded;
+  return ok ? kExitOk : kExitError;
 }
 
 }  // namespace rtk::cli

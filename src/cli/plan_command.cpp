@@ -59,9 +59,8 @@ int plan_command(int argc, char** argv) {
       std::cerr << "error: " << resolved.error().message() << "\n";
       return kExitError;
     }
-    for (const auto& r : *resolved) {
-      for (const auto& n : r.notes) std::cerr << "note: " << n << " (apply will record this)\n";
-    }
+    for (const auto& r : *resolved) std::cerr << "note: " << r.note << " (apply will record this)\n";
+    apply::apply_resolutions(*resolved, *state);
   }
   auto planned = observe_and_plan(client, config, *state, args.count("allow-removals") != 0U);
   if (!planned) {

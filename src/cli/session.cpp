@@ -31,7 +31,7 @@ std::optional<api::ClientOptions> client_options(const cxxopts::ParseResult& arg
   o.app_id = project.app_id;
   o.parallelism = args["parallelism"].as<int>();
   o.max_retries = args["max-retries"].as<int>();
-  o.timeout_s = args["timeout"].as<int>();
+  o.deadline = std::chrono::seconds(std::max(1, args["timeout"].as<int>()));
   o.backoff_base = std::chrono::milliseconds(std::max(1, args["retry-base-ms"].as<int>()));
   o.insecure = args.count("insecure") != 0U;
   auto rate = args["rate-limit"].as<std::string>();
@@ -60,7 +60,10 @@ api::ApiResult<Planned> observe_and_plan(api::Client& client, const config::Load
   api::ObserveRequest request;
   for (const auto& [key, ms] : state.meetings) {
     auto desired = config.desired.meetings.find(key);
-    if (desired == config.desired.meetings.end()) continue;  // deactivation needs the summary only
+    if (desired == config.desired.meetings.end()) {  // deactivation needs the summary only
+      if (!ms.deactivated) request.also_bound.insert(ms.id);
+      continue;
+    }
     request.bound[ms.id] = {ms.updated_at, ms.object};
     if (desired->second.participants_managed) request.participants_of.insert(ms.id);
   }

@@ -113,6 +113,10 @@ void read_meeting(const std::string& key, const YAML::Node& key_node, const YAML
     m.protect = m.fields["protect"].get<bool>();
     m.fields.erase("protect");
   }
+  if (m.fields.contains("allow_duplicate_title")) {
+    m.allow_duplicate_title = m.fields["allow_duplicate_title"].get<bool>();
+    m.fields.erase("allow_duplicate_title");
+  }
   if (body["participants"]) read_participants(body["participants"], ctx, m);
   check_cross_fields(m, ctx);
   // A duplicate is still read in full above, so its own problems are reported too.

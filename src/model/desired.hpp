@@ -30,6 +30,7 @@ struct DesiredMeeting {
   std::map<std::string, std::string> references;  // dotted path -> "${env:NAME}" text
   std::map<std::string, SourcePos> positions;     // dotted path -> where it was written
   bool protect = false;
+  bool allow_duplicate_title = false;  // create even when an unbound same-titled meeting exists
   bool participants_managed = false;  // false when the YAML has no participants key
   std::map<std::string, DesiredParticipant> participants;  // by custom_participant_id
   SourcePos pos;

@@ -25,6 +25,13 @@ constexpr std::array<SV, 2> kAuthMethod{"KEY", "PASSWORD"};
 constexpr std::array<SV, 2> kVideoCodec{"H264", "VP8"};
 constexpr std::array<SV, 4> kPosition{"left top", "right top", "left bottom", "right bottom"};
 
+// Which storage types use which storage_config members (seed 001: access_key "is not required
+// for the gcs storage media type"; host, port, username, auth_method, password and
+// private_key are "for SFTP type storage medium").
+constexpr std::array<SV, 1> kSftp{"sftp"};
+constexpr std::array<SV, 3> kAccessKeyTypes{"aws", "azure", "digitalocean"};
+constexpr std::array<SV, 4> kSecretTypes{"aws", "azure", "digitalocean", "gcs"};
+
 constexpr std::span<const SV> none{};
 constexpr std::optional<double> no_bound{};
 
@@ -32,6 +39,11 @@ Field f(SV path, Kind kind, unsigned verbs, unsigned flags, SV doc, SV def = "",
         std::span<const SV> enums = none, std::optional<double> min = no_bound,
         std::optional<double> max = no_bound) {
   return Field{path, kind, verbs, flags, enums, min, max, def, doc};
+}
+
+Field used_by(std::span<const SV> storage_types, Field field) {
+  field.storage_types = storage_types;
+  return field;
 }
 
 // Order matters only for output (schema, export): parents precede their children.
@@ -95,27 +107,30 @@ const std::vector<Field>& meeting_table() {
         "Your own storage for recordings."),
       f("recording_config.storage_config.type", Kind::Enum, kCreateReplace, kRequired,
         "Type of storage.", "", kStorageType),
-      f("recording_config.storage_config.access_key", Kind::String, kCreateReplace,
-        kWriteOnly | kSecret, "Access key (write-only; not needed for gcs)."),
-      f("recording_config.storage_config.auth_method", Kind::Enum, kCreateReplace, kSftpOnly,
-        "sftp authentication method.", "", kAuthMethod),
+      used_by(kAccessKeyTypes,
+              f("recording_config.storage_config.access_key", Kind::String, kCreateReplace,
+                kWriteOnly | kSecret, "Access key (write-only; not needed for gcs).")),
+      used_by(kSftp, f("recording_config.storage_config.auth_method", Kind::Enum, kCreateReplace,
+                       0, "sftp authentication method.", "", kAuthMethod)),
       f("recording_config.storage_config.bucket", Kind::String, kCreateReplace, 0, "Bucket name."),
-      f("recording_config.storage_config.host", Kind::String, kCreateReplace, kSftpOnly,
-        "sftp host."),
-      f("recording_config.storage_config.password", Kind::String, kCreateReplace,
-        kSecret | kSftpOnly, "sftp password, or the private key's passphrase."),
+      used_by(kSftp, f("recording_config.storage_config.host", Kind::String, kCreateReplace, 0,
+                       "sftp host.")),
+      used_by(kSftp, f("recording_config.storage_config.password", Kind::String, kCreateReplace,
+                       kWriteOnly | kSecret,
+                       "sftp password, or the private key's passphrase (write-only).")),
       f("recording_config.storage_config.path", Kind::String, kCreateReplace, 0,
         "Path relative to the bucket root."),
-      f("recording_config.storage_config.port", Kind::Number, kCreateReplace, kSftpOnly,
-        "sftp port."),
-      f("recording_config.storage_config.private_key", Kind::String, kCreateReplace,
-        kSecret | kSftpOnly, "sftp private key (auth_method KEY)."),
+      used_by(kSftp, f("recording_config.storage_config.port", Kind::Number, kCreateReplace, 0,
+                       "sftp port.")),
+      used_by(kSftp,
+              f("recording_config.storage_config.private_key", Kind::String, kCreateReplace,
+                kWriteOnly | kSecret, "sftp private key (auth_method KEY; write-only).")),
       f("recording_config.storage_config.region", Kind::String, kCreateReplace, 0,
         "Storage region."),
-      f("recording_config.storage_config.secret", Kind::String, kCreateReplace,
-        kWriteOnly | kSecret, "Secret key (write-only)."),
-      f("recording_config.storage_config.username", Kind::String, kCreateReplace, kSftpOnly,
-        "sftp username."),
+      used_by(kSecretTypes, f("recording_config.storage_config.secret", Kind::String,
+                              kCreateReplace, kWriteOnly | kSecret, "Secret key (write-only).")),
+      used_by(kSftp, f("recording_config.storage_config.username", Kind::String, kCreateReplace,
+                       0, "sftp username.")),
       f("recording_config.video_config", Kind::Object, kCreateReplace, 0, "Recorded video."),
       f("recording_config.video_config.codec", Kind::Enum, kCreateReplace, 0, "Video codec.", "",
         kVideoCodec),
@@ -139,6 +154,9 @@ const std::vector<Field>& meeting_table() {
         "URL of the watermark image."),
       f("protect", Kind::Bool, kNone, kLocal,
         "rtksync only: never deactivate this meeting (remembered in the state)."),
+      f("allow_duplicate_title", Kind::Bool, kNone, kLocal,
+        "rtksync only: create this meeting even when an unbound meeting with the same title "
+        "exists (set it in the project's defaults to allow it everywhere)."),
   };
   return table;
 }
@@ -164,6 +182,14 @@ const std::vector<Field>& participant_table() {
 }
 
 }  // namespace
+
+bool Field::used_by_storage(std::string_view type) const {
+  if (storage_types.empty()) return true;
+  for (auto t : storage_types) {
+    if (t == type) return true;
+  }
+  return false;
+}
 
 std::string_view Field::name() const {
   auto dot = path.rfind('.');

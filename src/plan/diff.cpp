@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "model/create_marker.hpp"
 #include "model/digest.hpp"
 #include "model/projection.hpp"
 
@@ -93,21 +94,30 @@ json replace_body(const json& desired, const json& observed) {
   return model::body_for(Resource::Meeting, body, model::kPut);
 }
 
-// Write-only credentials a PUT would erase: the server has a storage_config, the body lacks
-// a credential, and the state says one was set (or knows nothing about them).
+// Write-only credentials a PUT would erase: the server has a storage_config and the body lacks
+// a credential its storage type uses (field table: storage_types) that the state says was set.
+// When the state knows nothing of them (an imported meeting), a body that supplies none of
+// the type's credentials would surely erase what is there.
 std::vector<std::string> erased_credentials(const json& body, const json& observed,
                                             const state::MeetingState& st) {
   std::vector<std::string> out;
   if (model::get_path(observed, "recording_config.storage_config") == nullptr) return out;
   const json* type = model::get_path(body, "recording_config.storage_config.type");
-  bool knows_nothing = st.digests.empty();
+  const std::string storage = type != nullptr && type->is_string() ? type->get<std::string>() : "";
+  bool supplies_any = false;
+  std::vector<std::string> missing_known, missing;
   for (const Field* f : model::children(Resource::Meeting, "recording_config.storage_config")) {
-    if (!f->has(model::kWriteOnly)) continue;
+    if (!f->has(model::kWriteOnly) || !f->used_by_storage(storage)) continue;
     std::string path(f->path);
-    if (model::get_path(body, path) != nullptr) continue;
-    if (f->name() == "access_key" && type != nullptr && *type == "gcs") continue;
-    if (knows_nothing || st.digests.count(path) != 0U) out.emplace_back(f->name());
+    if (model::get_path(body, path) != nullptr) {
+      supplies_any = true;
+      continue;
+    }
+    missing.emplace_back(f->name());
+    if (st.digests.count(path) != 0U) missing_known.emplace_back(f->name());
   }
+  if (!missing_known.empty()) return missing_known;
+  if (st.digests.empty() && !supplies_any) return missing;
   return out;
 }
 
@@ -149,9 +159,14 @@ void plan_participants(const model::DesiredMeeting& d, const std::vector<json>* 
       auto r = st->token_rotations.find(cpid);
       if (r != st->token_rotations.end()) recorded = r->second;
     }
-    if (p.token_rotation && *p.token_rotation > recorded) {
-      mp.ops.push_back(Operation{
-          OpKind::RotateToken, cpid, obs.value("id", ""), json::object(), {}, *p.token_rotation});
+    const bool requested = p.token_rotation && *p.token_rotation > recorded;
+    const bool undelivered = st != nullptr && st->undelivered_tokens.count(cpid) != 0U;
+    if (requested || undelivered) {
+      mp.ops.push_back(Operation{.kind = OpKind::RotateToken,
+                                 .participant = cpid,
+                                 .participant_id = obs.value("id", ""),
+                                 .token_rotation = requested ? *p.token_rotation : 0,
+                                 .redeliver = !requested});
     }
   }
   int removals = 0;
@@ -173,7 +188,50 @@ void plan_participants(const model::DesiredMeeting& d, const std::vector<json>* 
   }
 }
 
-void plan_create(const model::DesiredMeeting& d, const PlanInput& in, MeetingPlan& mp, Plan& plan) {
+// Unbound meetings by title (a create marker left by an interrupted create is ignored, so
+// such a meeting counts under the title it was meant to have).
+using TitleIndex = std::map<std::string, std::vector<std::string>>;
+
+TitleIndex unbound_by_title(const PlanInput& in) {
+  std::set<std::string> bound;
+  for (const auto& [key, st] : in.state.meetings) bound.insert(st.id);
+  TitleIndex out;
+  for (const auto& s : in.observed.summaries) {
+    std::string id = s.value("id", "");
+    if (bound.count(id) != 0U) continue;
+    const json& title = s.value("title", json());
+    if (title.is_string()) out[model::unmarked_title(title.get<std::string>())].push_back(id);
+  }
+  return out;
+}
+
+// Creating a meeting whose exact title already exists unbound is what a second checkout or a
+// lost state file would do to every meeting: an error, unless duplicates are allowed.
+void check_unbound_same_title(const model::DesiredMeeting& d, const TitleIndex& unbound,
+                              MeetingPlan& mp, Plan& plan) {
+  const json& title = d.fields.value("title", json());
+  if (!title.is_string() || title.get<std::string>().empty()) return;
+  auto it = unbound.find(title.get<std::string>());
+  if (it == unbound.end()) return;
+  std::string ids;
+  for (const auto& id : it->second) ids += (ids.empty() ? "" : ", ") + id;
+  const std::string shown = d.references.count("title") != 0U ? d.references.at("title")
+                                                                 : title.get<std::string>();
+  if (d.allow_duplicate_title) {
+    mp.notes.push_back("a meeting titled \"" + shown + "\" already exists unbound (id " + ids +
+                       "); creating another, as allow_duplicate_title says");
+    return;
+  }
+  plan.errors.push_back(
+      "meeting " + d.key + ": an unbound meeting titled \"" + shown + "\" already exists (id " +
+      ids + "), so creating it would make a duplicate (another checkout or a lost state file?). "
+      "Bind the existing one with `rtksync import " + d.key + " " + it->second.front() +
+      "`, or set `allow_duplicate_title: true` on the meeting (or in the project's defaults) to "
+      "create another.");
+}
+
+void plan_create(const model::DesiredMeeting& d, const PlanInput& in, const TitleIndex& unbound,
+                 MeetingPlan& mp, Plan& plan) {
   mp.action = MeetingAction::Create;
   Operation create{OpKind::CreateMeeting,
                    "",
@@ -195,14 +253,7 @@ void plan_create(const model::DesiredMeeting& d, const PlanInput& in, MeetingPla
                                0});
   }
   plan_participants(d, nullptr, nullptr, in.project.limits, in.allow_removals, mp, plan);
-  const std::string title = d.fields.value("title", "");
-  for (const auto& s : in.observed.summaries) {
-    std::string id = s.value("id", "");
-    if (!title.empty() && s.value("title", "") == title && in.state.key_of(id).empty()) {
-      mp.notes.push_back("a meeting titled \"" + title + "\" already exists (id " + id +
-                         "): `rtksync import " + d.key + " " + id + "` it instead?");
-    }
-  }
+  check_unbound_same_title(d, unbound, mp, plan);
 }
 
 void plan_existing(const model::DesiredMeeting& d, const state::MeetingState& st,
@@ -339,6 +390,7 @@ Plan build_plan(const PlanInput& in) {
                           in.project.file + ".");
     return plan;
   }
+  const TitleIndex unbound = unbound_by_title(in);
   std::set<std::string> keys;
   for (const auto& [k, d] : in.desired.meetings) keys.insert(k);
   for (const auto& [k, st] : in.state.meetings) keys.insert(k);
@@ -352,7 +404,7 @@ Plan build_plan(const PlanInput& in) {
       plan.protect[key] = d->second.protect;
       mp.title = d->second.fields.value("title", "");
       if (st == nullptr) {
-        plan_create(d->second, in, mp, plan);
+        plan_create(d->second, in, unbound, mp, plan);
       } else {
         plan_existing(d->second, *st, in, mp, plan);
       }

@@ -44,6 +44,8 @@ struct Operation {
   json body = json::object();  // request body; references, never resolved secrets
   std::vector<FieldChange> changes;
   long token_rotation = 0;  // recorded in the state after add/rotate
+  // A rotation because the participant's last token was issued but never delivered.
+  bool redeliver = false;
 };
 
 enum class MeetingAction { None, Create, Update, Replace, Deactivate };

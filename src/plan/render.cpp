@@ -75,7 +75,8 @@ std::string participant_line(const Operation& op) {
     case OpKind::RemoveParticipant:
       return "participant " + op.participant;
     case OpKind::RotateToken:
-      return "participant " + op.participant + ": rotate join token";
+      return "participant " + op.participant + ": rotate join token" +
+             (op.redeliver ? " (its last token was never delivered)" : "");
     default: {
       std::string out = "participant " + op.participant + ": ";
       for (size_t i = 0; i < op.changes.size(); ++i) {

@@ -49,7 +49,8 @@ Result<json> to_plan_file(const SavedPlan& saved) {
                      {"participant_id", op.participant_id},
                      {"body", op.body},
                      {"changes", changes},
-                     {"token_rotation", op.token_rotation}});
+                     {"token_rotation", op.token_rotation},
+                     {"redeliver", op.redeliver}});
     }
     meetings.push_back({{"key", mp.key},
                         {"id", mp.id},
@@ -103,6 +104,7 @@ Result<SavedPlan> from_plan_file(const json& j) {
         op.participant_id = o.value("participant_id", "");
         op.body = o.at("body");
         op.token_rotation = o.value("token_rotation", 0L);
+        op.redeliver = o.value("redeliver", false);
         for (const auto& c : o.at("changes")) {
           op.changes.push_back(
               {c.at("path"), c.at("before"), c.at("after"), c.value("sensitive", false)});

@@ -58,7 +58,7 @@ TEST(Cli, FreshRepoPlansCreatesThenConverges) {
   EXPECT_EQ(repo.all_meetings().size(), 0U);  // plan changed nothing
   auto apply = repo.apply();
   ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
-  EXPECT_TRUE(contains(apply.out, "Apply complete: 4 done, 0 failed, 0 skipped."));
+  EXPECT_TRUE(contains(apply.out, "Apply complete: 4 done, 0 unrecorded, 0 failed, 0 skipped."));
   auto again = repo.run({"plan", "--detailed-exitcode"});
   EXPECT_EQ(again.exit_code, 0) << again.out;
   EXPECT_TRUE(contains(again.out, "No changes. Meetings match the configuration."));
@@ -166,8 +166,11 @@ TEST(Cli, EveryChangeKindAppliesAndConverges) {
   ASSERT_EQ(::stat(tokens.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600U);
   std::ifstream in(tokens);
-  auto t = json::parse(in);
-  std::string alice_token = t["room"]["alice"];
+  std::string alice_token;
+  for (std::string line; std::getline(in, line);) {
+    auto t = json::parse(line);
+    if (t["meeting"] == "room" && t["custom_participant_id"] == "alice") alice_token = t["token"];
+  }
   EXPECT_FALSE(alice_token.empty());
   EXPECT_FALSE(contains(apply.out + apply.err, alice_token));
   EXPECT_EQ(repo.run({"plan", "--detailed-exitcode"}).exit_code, 0);
@@ -269,7 +272,8 @@ TEST(Cli, ImportBindsInsteadOfCreating) {
   repo.meetings("meetings:\n  standup:\n    title: Standup\n");
   std::string id = repo.api("POST", "/meetings", {{"title", "Standup"}})["data"]["id"];
   auto plan = repo.run({"plan"});
-  EXPECT_TRUE(contains(plan.out, "`rtksync import standup " + id + "` it instead?")) << plan.out;
+  EXPECT_EQ(plan.exit_code, 1);
+  EXPECT_TRUE(contains(plan.err + plan.out, "`rtksync import standup " + id + "`")) << plan.out;
   auto imported = repo.run({"import", "--by-title"});
   EXPECT_EQ(imported.exit_code, 0) << imported.err;
   EXPECT_EQ(repo.id_of("standup"), id);

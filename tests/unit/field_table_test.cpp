@@ -81,20 +81,31 @@ TEST(FieldTable, VerbsMatchSeeds) {
 }
 
 TEST(FieldTable, WriteOnlyAndSecretFlags) {
+  // No response type in the reference or the official SDKs returns any of these four.
   for (const char* p :
-       {"recording_config.storage_config.access_key", "recording_config.storage_config.secret"}) {
+       {"recording_config.storage_config.access_key", "recording_config.storage_config.secret",
+        "recording_config.storage_config.password", "recording_config.storage_config.private_key"}) {
     const Field* f = find_field(Resource::Meeting, p);
     EXPECT_TRUE(f->has(kWriteOnly) && f->has(kSecret)) << p;
-  }
-  for (const char* p : {"recording_config.storage_config.password",
-                        "recording_config.storage_config.private_key"}) {
-    const Field* f = find_field(Resource::Meeting, p);
-    EXPECT_TRUE(f->has(kSecret) && !f->has(kWriteOnly)) << p;
   }
   EXPECT_TRUE(find_field(Resource::Participant, "token")->has(kSecret));
   for (const char* p : {"id", "created_at", "updated_at"}) {
     EXPECT_TRUE(find_field(Resource::Meeting, p)->has(kReadOnly)) << p;
   }
+}
+
+TEST(FieldTable, StorageTypesSayWhichCredentialsEachTypeUses) {
+  auto uses = [](const char* name, const char* type) {
+    return find_field(Resource::Meeting, std::string("recording_config.storage_config.") + name)
+        ->used_by_storage(type);
+  };
+  EXPECT_TRUE(uses("access_key", "aws") && uses("secret", "aws"));
+  EXPECT_FALSE(uses("access_key", "gcs"));
+  EXPECT_TRUE(uses("secret", "gcs"));
+  EXPECT_FALSE(uses("access_key", "sftp") || uses("secret", "sftp"));
+  EXPECT_TRUE(uses("password", "sftp") && uses("private_key", "sftp"));
+  EXPECT_FALSE(uses("password", "aws") || uses("private_key", "azure"));
+  EXPECT_TRUE(uses("bucket", "sftp") && uses("bucket", "gcs"));
 }
 
 TEST(FieldTable, ParentsPrecedeChildren) {

@@ -80,14 +80,42 @@ TEST(Plan, CreatePostsEveryManagedFieldButStatus) {
             "add, 0 to edit, 0 to remove.");
 }
 
-TEST(Plan, CreateSuggestsImportWhenTheTitleExists) {
+TEST(Plan, CreatingOverAnUnboundSameTitleIsAnErrorNamingImport) {
   World w;
   w.want("standup", {{"title", "Standup"}});
   w.observed.summaries.push_back({{"id", kId}, {"title", "Standup"}});
   auto p = w.plan();
+  ASSERT_EQ(p.errors.size(), 1U);
+  EXPECT_NE(p.errors[0].find("an unbound meeting titled \"Standup\" already exists (id " + kId),
+            std::string::npos);
+  EXPECT_NE(p.errors[0].find("`rtksync import standup " + kId + "`"), std::string::npos);
+}
+
+TEST(Plan, AnInterruptedCreatesMarkedTitleCountsAsTheSameTitle) {
+  World w;
+  w.want("standup", {{"title", "Standup"}});
+  w.observed.summaries.push_back(
+      {{"id", kId}, {"title", "Standup (rtksync create 0123456789abcdef)"}});
+  EXPECT_EQ(w.plan().errors.size(), 1U);
+}
+
+TEST(Plan, AllowDuplicateTitleCreatesWithANote) {
+  World w;
+  w.want("standup", {{"title", "Standup"}});
+  w.desired.meetings["standup"].allow_duplicate_title = true;
+  w.observed.summaries.push_back({{"id", kId}, {"title", "Standup"}});
+  auto p = w.plan();
+  EXPECT_TRUE(p.errors.empty());
   ASSERT_EQ(p.meetings[0].notes.size(), 1U);
-  EXPECT_EQ(p.meetings[0].notes[0], "a meeting titled \"Standup\" already exists (id " + kId +
-                                        "): `rtksync import standup " + kId + "` it instead?");
+  EXPECT_EQ(p.meetings[0].action, MeetingAction::Create);
+}
+
+TEST(Plan, ABoundSameTitleIsNoDuplicate) {
+  World w;
+  w.want("standup", {{"title", "Standup"}});
+  w.observed.summaries.push_back({{"id", kId}, {"title", "Standup"}});
+  w.state.meetings["other"].id = kId;
+  EXPECT_TRUE(w.plan().errors.empty());
 }
 
 struct NoChangeCase {
