@@ -1,6 +1,7 @@
 // api/api: the seam between rtksync and the RealtimeKit API: the operations of seed 001 that
-// rtksync uses, as an interface. The libcurl client (api/client) implements it for real; tests implement it
-// in process over the emulator's store, and decorate it to inject faults (tests/support).
+// rtksync uses, as an interface. The libcurl client (api/client) implements it for real; tests
+// implement it in process over the emulator's store, and decorate it to inject faults
+// (tests/support).
 //
 // Answers: a success is the envelope's `data`. The reference marks `data` optional on the
 // create, PATCH, PUT, add, edit and delete answers; when it is absent the value is JSON null

@@ -117,22 +117,25 @@ ApiResult<json> Client::send(const Call& call, Answer answer) {
     count(call.method + " " + call.route, attempt > 0);
     auto started = Clock::now();
     in_flight_.acquire();
-    TransportResult r = transport_.perform(HttpRequest{
-        .method = call.method,
-        .path = path,
-        .body = call.body,
-        .connection = once ? Connection::Fresh : Connection::MayReuse,
-        .timeout = std::max(left(deadline), std::chrono::milliseconds(1))});
+    TransportResult r = transport_.perform(
+        HttpRequest{.method = call.method,
+                    .path = path,
+                    .body = call.body,
+                    .connection = once ? Connection::Fresh : Connection::MayReuse,
+                    .timeout = std::max(left(deadline), std::chrono::milliseconds(1))});
     in_flight_.release();
-    spdlog::trace("{} {} -> {} in {} ms (attempt {})", call.method, path,
-                  r.failure == TransportFailure::None ? std::to_string(r.response.status) : r.error,
-                  std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started)
-                      .count(),
-                  attempt + 1);
+    spdlog::trace(
+        "{} {} -> {} in {} ms (attempt {})", call.method, path,
+        r.failure == TransportFailure::None ? std::to_string(r.response.status) : r.error,
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count(),
+        attempt + 1);
     const bool exhausted = attempt >= options_.max_retries;
-    // Waits that would end past the deadline are not started: the request fails now.
+    // A wait is started only if a useful attempt still fits in the deadline after it;
+    // otherwise the request fails now.
     auto may_wait = [&](std::chrono::milliseconds wait) {
-      return !exhausted && left(deadline) > wait;
+      const auto useful =
+          std::min<std::chrono::milliseconds>(std::chrono::seconds(1), options_.deadline / 4);
+      return !exhausted && left(deadline) - wait >= useful;
     };
     if (r.failure != TransportFailure::None) {
       const bool may_resend = !once || r.failure == TransportFailure::NotSent;
@@ -267,8 +270,8 @@ ApiResult<json> Client::patch_meeting(const std::string& id, const json& body) {
 }
 
 ApiResult<json> Client::put_meeting(const std::string& id, const json& body) {
-  return send(Call{
-      .method = "PUT", .route = kMeetingRoute, .path = meeting_path(id), .body = body.dump()});
+  return send(
+      Call{.method = "PUT", .route = kMeetingRoute, .path = meeting_path(id), .body = body.dump()});
 }
 
 ApiResult<std::vector<json>> Client::list_participants(const std::string& meeting_id) {

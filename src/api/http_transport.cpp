@@ -134,7 +134,8 @@ TransportResult HttpTransport::perform(const HttpRequest& request) {
   // gzip only: advertising every encoding makes brotli-capable servers spend milliseconds
   // compressing small JSON answers at brotli quality 11.
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "gzip");
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long>(1, request.timeout.count())));
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(std::max<long>(1, request.timeout.count())));
   if (request.connection == Connection::Fresh) curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_s);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);

@@ -20,16 +20,14 @@ api::ApiError unresolvable(const state::CreateIntent& intent) {
   e.detail = "meeting " + intent.key +
              ": an interrupted create from an older rtksync carries no marker, so the meeting "
              "it may have made cannot be told apart from others titled \"" +
-             intent.title +
-             "\". Look for it by hand: `rtksync import " + intent.key +
+             intent.title + "\". Look for it by hand: `rtksync import " + intent.key +
              " ID` binds it; if none exists, remove the intent from the state file";
   return e;
 }
 
 }  // namespace
 
-api::ApiResult<std::optional<json>> find_created(api::Api& api,
-                                                 const state::CreateIntent& intent) {
+api::ApiResult<std::optional<json>> find_created(api::Api& api, const state::CreateIntent& intent) {
   if (intent.nonce.empty()) return unresolvable(intent);
   auto searched = api.list_meetings(api::ListQuery{.search = intent.nonce});
   if (!searched) return searched.error();

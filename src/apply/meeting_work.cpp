@@ -40,8 +40,7 @@ void remember_or_forget(state::MeetingState& ms, const json& object) {
 
 }  // namespace
 
-MeetingWork::MeetingWork(Run& run, const plan::MeetingPlan& mp)
-    : run_(run), mp_(mp), id_(mp.id) {
+MeetingWork::MeetingWork(Run& run, const plan::MeetingPlan& mp) : run_(run), mp_(mp), id_(mp.id) {
   std::map<std::string, size_t> index;
   for (const auto& op : mp_.ops) {
     if (plan::is_meeting_op(op.kind)) continue;
@@ -71,9 +70,8 @@ void MeetingWork::run_meeting_ops() {
     bool ok = false;
     if (op.kind == OpKind::CreateMeeting) {
       // The request that removes the create marker also sets the status the plan asks for.
-      const Operation* status = i + 1 < ops.size() && ops[i + 1]->kind == OpKind::UpdateMeeting
-                                    ? ops[i + 1]
-                                    : nullptr;
+      const Operation* status =
+          i + 1 < ops.size() && ops[i + 1]->kind == OpKind::UpdateMeeting ? ops[i + 1] : nullptr;
       ok = create(op, status);
       if (status != nullptr) ++i;
       if (!id_.empty()) start_participants();
@@ -110,9 +108,9 @@ bool MeetingWork::mark_pending_tokens() {
   });
   if (marked) return true;
   for (const auto& ops_of_one : participants_) {
-    run_.skip_all(mp_.key, ops_of_one,
-                  "the state could not record the tokens about to be issued: " +
-                      marked.error().message);
+    run_.skip_all(
+        mp_.key, ops_of_one,
+        "the state could not record the tokens about to be issued: " + marked.error().message);
   }
   return false;
 }
@@ -127,9 +125,9 @@ bool MeetingWork::create(const Operation& op, const Operation* status_op) {
                                    .started_at = state::now_iso()};
   auto journaled = run_.store.add_intent(intent);
   if (!journaled) {
-    run_.finish(mp_.key, op, Outcome::Failed,
-                "not sent: the state could not record the create first: " +
-                    journaled.error().message);
+    run_.finish(
+        mp_.key, op, Outcome::Failed,
+        "not sent: the state could not record the create first: " + journaled.error().message);
     return false;
   }
   json sent = *body;
@@ -157,16 +155,15 @@ bool MeetingWork::create(const Operation& op, const Operation* status_op) {
 // The meeting a create made: its answer, or when that is lost or unreadable, the meeting
 // carrying the intent's marker. nullopt (with the operation failed) when unknown or refused.
 std::optional<json> MeetingWork::made_by(const state::CreateIntent& intent,
-                                         const api::ApiResult<json>& answer,
-                                         const Operation& op) {
+                                         const api::ApiResult<json>& answer, const Operation& op) {
   if (answer && answer->is_object() && answer->contains("id")) return *answer;
   if (!answer && answer.error().kind != api::ApiError::Kind::OutcomeUnknown) {
     (void)run_.store.drop_intent(mp_.key);  // refused: nothing was made
     run_.finish(mp_.key, op, Outcome::Failed, answer.error().message());
     return std::nullopt;
   }
-  const std::string why = answer ? "the create succeeded without saying what it made"
-                                 : answer.error().message();
+  const std::string why =
+      answer ? "the create succeeded without saying what it made" : answer.error().message();
   auto found = find_created(run_.api, intent);
   if (found && *found) {
     run_.warn("meeting " + mp_.key + ": " + why + "; found the meeting it made by its marker (id " +
@@ -195,8 +192,8 @@ void MeetingWork::remove_marker(const std::string& title, const Operation* statu
   }
   const json now = read_back(*r);
   if (status_op != nullptr && now.is_object()) compare(model::Resource::Meeting, *status_op, now);
-  auto journaled = run_.store.update(
-      mp_.key, [&](state::MeetingState& ms) { remember_or_forget(ms, now); });
+  auto journaled =
+      run_.store.update(mp_.key, [&](state::MeetingState& ms) { remember_or_forget(ms, now); });
   if (status_op != nullptr) run_.succeeded(mp_.key, *status_op, journaled);
 }
 

@@ -25,8 +25,8 @@ class MeetingWork : public std::enable_shared_from_this<MeetingWork> {
   void start_participants();
   bool mark_pending_tokens();
   bool create(const plan::Operation& op, const plan::Operation* status_op);
-  std::optional<json> made_by(const state::CreateIntent& intent,
-                              const api::ApiResult<json>& answer, const plan::Operation& op);
+  std::optional<json> made_by(const state::CreateIntent& intent, const api::ApiResult<json>& answer,
+                              const plan::Operation& op);
   void remove_marker(const std::string& title, const plan::Operation* status_op);
   bool update(const plan::Operation& op);
   json read_back(const json& answer);

@@ -9,12 +9,12 @@
 #include "api/observe.hpp"
 #include "apply/executor.hpp"
 #include "apply/intents.hpp"
+#include "apply/tokens.hpp"
 #include "cli/command.hpp"
 #include "cli/session.hpp"
 #include "model/projection.hpp"
 #include "plan/render.hpp"
 #include "plan/saved_plan.hpp"
-#include "apply/tokens.hpp"
 #include "state/lock.hpp"
 #include "state/store.hpp"
 
@@ -78,32 +78,15 @@ bool confirm() {
   return answer == "yes";
 }
 
-// Caches what planning observed, and the protect flags, before anything changes.
-Result<Unit> refresh_state(state::Store& store, const plan::Plan& plan,
-                           const model::Observed* observed) {
-  return store.update_all([&](state::State& s) {
-    for (auto& [key, ms] : s.meetings) {
-      auto p = plan.protect.find(key);
-      if (p != plan.protect.end()) ms.protect = p->second;
-      if (observed == nullptr || observed->from_cache.count(ms.id) != 0U) continue;
-      auto m = observed->meetings.find(ms.id);
-      if (m == observed->meetings.end()) continue;
-      ms.remember(m->second);
-    }
-  });
-}
-
 // Binds (or drops) the intents of creates an earlier run left unresolved. Looks first, then
 // changes the state value: no HTTP while anything is held.
 bool resolve_earlier_creates(api::Api& api, state::State& state) {
-  if (state.intents.empty()) return true;
-  auto resolved = apply::resolve_intents(api, state);
+  auto resolved = apply::resolve_earlier_creates(api, state);
   if (!resolved) {
     std::cerr << "error: " << resolved.error().message() << "\n";
     return false;
   }
   for (const auto& r : *resolved) std::cerr << "note: " << r.note << "\n";
-  apply::apply_resolutions(*resolved, state);
   return true;
 }
 
@@ -141,11 +124,12 @@ void print_report(const apply::ApplyReport& report, const api::CallStats& stats,
                  "next apply rotates exactly those.\n";
   }
   const bool incomplete = report.failed > 0 || report.unrecorded > 0;
-  std::cout << (incomplete ? "Apply incomplete: " : "Apply complete: ") << report.done
-            << " done, " << report.unrecorded << " unrecorded, " << report.failed << " failed, "
+  std::cout << (incomplete ? "Apply incomplete: " : "Apply complete: ") << report.done << " done, "
+            << report.unrecorded << " unrecorded, " << report.failed << " failed, "
             << report.skipped << " skipped. " << plan::api_calls_text(stats.total, stats.retries)
             << ".\n";
-  if (incomplete) std::cout << "Run apply again to finish: the state holds every recorded success.\n";
+  if (incomplete)
+    std::cout << "Run apply again to finish: the state holds every recorded success.\n";
 }
 
 }  // namespace
@@ -238,7 +222,8 @@ int apply_command(int argc, char** argv) {
   }
   print_plan(plan, format, client.stats());
   if (!plan.errors.empty()) return kExitError;
-  if (auto refreshed = refresh_state(store, plan, observed ? &*observed : nullptr); !refreshed) {
+  if (auto refreshed = apply::refresh_state(store, plan, observed ? &*observed : nullptr);
+      !refreshed) {
     std::cerr << "error: the state cannot be recorded, so nothing was changed: "
               << refreshed.error().message << "\n";
     return kExitError;
@@ -271,11 +256,11 @@ int apply_command(int argc, char** argv) {
   });
   if (tty) std::cout << "\r\033[K";
   // Protect flags of meetings created just now, and the journal folded into the file.
-  auto folded = refresh_state(store, plan, nullptr);
+  auto folded = apply::refresh_state(store, plan, nullptr);
   if (!folded) {
-    report.warnings.push_back("the state file could not be written at the end: " +
-                              folded.error().message +
-                              "; the journal beside it keeps what was recorded");
+    report.warnings.push_back(
+        "the state file could not be written at the end: " + folded.error().message +
+        "; the journal beside it keeps what was recorded");
   }
   auto stats = client.stats();
   print_report(report, stats,

@@ -5,9 +5,6 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "api/observe.hpp"
-#include "plan/diff.hpp"
-
 namespace rtk::cli {
 
 bool stdout_is_tty() {
@@ -55,25 +52,9 @@ std::optional<api::ClientOptions> client_options(const cxxopts::ParseResult& arg
   return o;
 }
 
-api::ApiResult<Planned> observe_and_plan(api::Client& client, const config::Loaded& config,
-                                         const state::State& state, bool allow_removals) {
-  api::ObserveRequest request;
-  for (const auto& [key, ms] : state.meetings) {
-    auto desired = config.desired.meetings.find(key);
-    if (desired == config.desired.meetings.end()) {  // deactivation needs the summary only
-      if (!ms.deactivated) request.also_bound.insert(ms.id);
-      continue;
-    }
-    request.bound[ms.id] = {ms.updated_at, ms.object};
-    if (desired->second.participants_managed) request.participants_of.insert(ms.id);
-  }
-  auto observed = api::observe(client, request);
-  if (!observed) return observed.error();
-  Planned out;
-  out.observed = std::move(observed).value();
-  out.plan = plan::build_plan(
-      plan::PlanInput{config.project, config.desired, out.observed, state, allow_removals});
-  return out;
+api::ApiResult<apply::Planned> observe_and_plan(api::Api& api, const config::Loaded& config,
+                                                const state::State& state, bool allow_removals) {
+  return apply::observe_and_plan(api, config.project, config.desired, state, allow_removals);
 }
 
 }  // namespace rtk::cli

@@ -9,6 +9,7 @@
 #include <cxxopts.hpp>
 
 #include "api/client.hpp"
+#include "apply/steps.hpp"
 #include "config/loader.hpp"
 #include "model/observed.hpp"
 #include "plan/plan.hpp"
@@ -21,14 +22,9 @@ namespace rtk::cli {
 std::optional<api::ClientOptions> client_options(const cxxopts::ParseResult& args,
                                                  const model::Project& project);
 
-struct Planned {
-  plan::Plan plan;
-  model::Observed observed;
-};
-
-// Observes exactly what the plan needs (see api/observe) and builds the plan.
-api::ApiResult<Planned> observe_and_plan(api::Client& client, const config::Loaded& config,
-                                         const state::State& state, bool allow_removals);
+// Observes exactly what the plan needs and builds the plan (apply/steps).
+api::ApiResult<apply::Planned> observe_and_plan(api::Api& api, const config::Loaded& config,
+                                                const state::State& state, bool allow_removals);
 
 bool stdout_is_tty();
 

@@ -165,8 +165,7 @@ std::vector<Violation> cross_field_rules(const json& meeting) {
         for (auto u : child->storage_types) users += (users.empty() ? "" : ", ") + std::string(u);
         out.push_back({std::string(child->path),
                        std::string(child->name()) + " applies only to storage type" +
-                           (child->storage_types.size() > 1 ? "s " : " ") + users +
-                           ", not " + t,
+                           (child->storage_types.size() > 1 ? "s " : " ") + users + ", not " + t,
                        false});
       }
     }

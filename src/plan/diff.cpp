@@ -215,8 +215,8 @@ void check_unbound_same_title(const model::DesiredMeeting& d, const TitleIndex& 
   if (it == unbound.end()) return;
   std::string ids;
   for (const auto& id : it->second) ids += (ids.empty() ? "" : ", ") + id;
-  const std::string shown = d.references.count("title") != 0U ? d.references.at("title")
-                                                                 : title.get<std::string>();
+  const std::string shown =
+      d.references.count("title") != 0U ? d.references.at("title") : title.get<std::string>();
   if (d.allow_duplicate_title) {
     mp.notes.push_back("a meeting titled \"" + shown + "\" already exists unbound (id " + ids +
                        "); creating another, as allow_duplicate_title says");
@@ -224,8 +224,10 @@ void check_unbound_same_title(const model::DesiredMeeting& d, const TitleIndex& 
   }
   plan.errors.push_back(
       "meeting " + d.key + ": an unbound meeting titled \"" + shown + "\" already exists (id " +
-      ids + "), so creating it would make a duplicate (another checkout or a lost state file?). "
-      "Bind the existing one with `rtksync import " + d.key + " " + it->second.front() +
+      ids +
+      "), so creating it would make a duplicate (another checkout or a lost state file?). "
+      "Bind the existing one with `rtksync import " +
+      d.key + " " + it->second.front() +
       "`, or set `allow_duplicate_title: true` on the meeting (or in the project's defaults) to "
       "create another.");
 }

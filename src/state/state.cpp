@@ -92,7 +92,8 @@ Result<State> from_json(const json& j) {
     for (const auto& [key, m] : j.at("meetings").items()) {
       s.meetings.emplace(key, meeting_from_json(m));
     }
-    for (const auto& i : j.value("intents", json::array())) s.intents.push_back(intent_from_json(i));
+    for (const auto& i : j.value("intents", json::array()))
+      s.intents.push_back(intent_from_json(i));
     return s;
   } catch (const json::exception& e) {
     return Error{std::string("state file is not valid: ") + e.what()};

@@ -340,3 +340,54 @@ TEST(Cli, StateCommands) {
 
 }  // namespace
 }  // namespace rtk::testing
+
+namespace rtk::testing {
+namespace {
+
+long mutating_calls(Repo& repo) {
+  long n = 0;
+  for (const auto& [route, s] : repo.stats()["routes"].items()) {
+    if (route.rfind("GET", 0) != 0 && route.rfind("/__", 0) == std::string::npos)
+      n += s["count"].get<long>();
+  }
+  return n;
+}
+
+// Before: a state that could not be written was a warning; apply went on mutating, exited 0,
+// and the next run duplicated what it had created.
+TEST(Cli, AStateThatCannotBeWrittenStopsApplyBeforeAnyChange) {
+  Repo repo;
+  repo.copy_examples();
+  // Root ignores file modes, so the journal's place is taken by a directory instead.
+  std::filesystem::create_directories(repo.dir() / ".rtksync/state.json.journal");
+  auto apply = repo.apply();
+  EXPECT_EQ(apply.exit_code, 1);
+  EXPECT_TRUE(contains(apply.err, "the state cannot be recorded, so nothing was changed"))
+      << apply.err;
+  EXPECT_EQ(mutating_calls(repo), 0);
+}
+
+// Without --tokens-out the tokens an apply receives are counted, and the way to get them said.
+TEST(Cli, TokensNotKeptAreCountedWithTheWayToGetThem) {
+  Repo repo;
+  repo.copy_examples();
+  auto apply = repo.apply();
+  ASSERT_EQ(apply.exit_code, 0) << apply.err;
+  EXPECT_TRUE(contains(apply.err, "12 join tokens were issued and not kept; pass --tokens-out"))
+      << apply.err;
+}
+
+// A second checkout (its own, empty state) plans no duplicates: it refuses.
+TEST(Cli, ASecondCheckoutRefusesToDoubleEverything) {
+  Repo repo;
+  repo.copy_examples();
+  ASSERT_EQ(repo.apply().exit_code, 0);
+  std::filesystem::remove_all(repo.dir() / ".rtksync");
+  auto again = repo.apply();
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_TRUE(contains(again.out + again.err, "rtksync import")) << again.out;
+  EXPECT_EQ(repo.all_meetings().size(), 4U);
+}
+
+}  // namespace
+}  // namespace rtk::testing

@@ -84,7 +84,8 @@ TEST(FieldTable, WriteOnlyAndSecretFlags) {
   // No response type in the reference or the official SDKs returns any of these four.
   for (const char* p :
        {"recording_config.storage_config.access_key", "recording_config.storage_config.secret",
-        "recording_config.storage_config.password", "recording_config.storage_config.private_key"}) {
+        "recording_config.storage_config.password",
+        "recording_config.storage_config.private_key"}) {
     const Field* f = find_field(Resource::Meeting, p);
     EXPECT_TRUE(f->has(kWriteOnly) && f->has(kSecret)) << p;
   }

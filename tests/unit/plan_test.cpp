@@ -205,6 +205,62 @@ TEST(Plan, PutThatWouldEraseCredentialsIsAnError) {
   EXPECT_TRUE(p.meetings.empty() || p.meetings[0].ops.empty());
 }
 
+TEST(Plan, PutThatWouldEraseSftpCredentialsNamesThem) {
+  World w;
+  w.want("m", {{"recording_config", {{"max_seconds", 600}}}});
+  w.have("m", {{"recording_config",
+                {{"max_seconds", 60},
+                 {"storage_config", {{"type", "sftp"}, {"host", "h"}, {"username", "u"}}}}}});
+  w.state.meetings["m"].digests["recording_config.storage_config.password"] = "d1";
+  auto p = w.plan();
+  ASSERT_EQ(p.errors.size(), 1U);
+  EXPECT_NE(p.errors[0].find("stored storage credentials (password)"), std::string::npos)
+      << p.errors[0];
+}
+
+TEST(Plan, AnSftpGuardNeverAsksForAwsCredentials) {
+  World w;
+  w.want("m", {{"recording_config",
+                {{"max_seconds", 600},
+                 {"storage_config",
+                  {{"type", "sftp"}, {"host", "h"}, {"username", "u"}, {"password", "pw"}}}}}});
+  w.desired.meetings["m"].references["recording_config.storage_config.password"] = "${env:PW}";
+  w.have("m", {{"recording_config",
+                {{"max_seconds", 60},
+                 {"storage_config", {{"type", "sftp"}, {"host", "h"}, {"username", "u"}}}}}});
+  auto p = w.plan();
+  EXPECT_TRUE(p.errors.empty()) << p.errors.front();
+  ASSERT_EQ(p.meetings.size(), 1U);
+  EXPECT_EQ(p.meetings[0].action, MeetingAction::Replace);
+}
+
+TEST(Plan, AGcsGuardDoesNotAskForAnAccessKey) {
+  World w;
+  w.want("m", {{"recording_config", {{"max_seconds", 600}}}});
+  w.have("m", {{"recording_config",
+                {{"max_seconds", 60}, {"storage_config", {{"type", "gcs"}, {"bucket", "b"}}}}}});
+  auto p = w.plan();
+  ASSERT_EQ(p.errors.size(), 1U);
+  EXPECT_NE(p.errors[0].find("credentials (secret)"), std::string::npos) << p.errors[0];
+}
+
+TEST(Plan, UndeliveredTokensAreRotatedAndSaySo) {
+  World w;
+  auto& m = w.want("m", {{"title", "M"}});
+  m.participants_managed = true;
+  m.participants["alice"].fields = {{"custom_participant_id", "alice"}, {"preset_name", "host"}};
+  w.have("m", {{"title", "M"}});
+  w.observed.participants[kId] = {
+      {{"id", "p1"}, {"custom_participant_id", "alice"}, {"preset_name", "host"}}};
+  w.state.meetings["m"].undelivered_tokens.insert("alice");
+  auto p = w.plan();
+  ASSERT_EQ(p.meetings.size(), 1U);
+  ASSERT_EQ(p.meetings[0].ops.size(), 1U);
+  EXPECT_EQ(p.meetings[0].ops[0].kind, OpKind::RotateToken);
+  EXPECT_TRUE(p.meetings[0].ops[0].redeliver);
+  EXPECT_NE(render_text(p, {}).find("its last token was never delivered"), std::string::npos);
+}
+
 TEST(Plan, WriteOnlyValuesCompareByDigest) {
   const std::string ak = "recording_config.storage_config.access_key";
   const std::string sk = "recording_config.storage_config.secret";
