@@ -40,6 +40,7 @@ std::string trimmed(std::string url) {
 
 Client::Client(ClientOptions options)
     : options_(std::move(options)),
+      clock_(options_.clock != nullptr ? *options_.clock : system_clock()),
       prefix_("/accounts/" + escape(options_.account_id) + "/realtime/kit/" +
               escape(options_.app_id)),
       transport_(TransportOptions{.base_url = trimmed(options_.base_url),
@@ -47,7 +48,12 @@ Client::Client(ClientOptions options)
                                   .connect_timeout_s = 10,
                                   .insecure = options_.insecure,
                                   .user_agent = std::string("rtksync/") + RTKSYNC_VERSION}),
-      limiter_(options_.rate_budget, options_.rate_window_s),
+      limiter_(options_.rate_budget, options_.rate_window_s, clock_,
+               [this](RateLimiter::Duration wait) {
+                 if (options_.on_budget_wait) {
+                   options_.on_budget_wait(std::chrono::ceil<std::chrono::seconds>(wait));
+                 }
+               }),
       in_flight_(std::clamp(options_.parallelism, 1, 1024)) {}
 
 std::chrono::milliseconds Client::backoff(int attempt) {
@@ -73,8 +79,6 @@ CallStats Client::stats() const {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 ApiError failure(ApiError::Kind kind, const std::string& method, const std::string& path,
                  std::string detail) {
   ApiError e;
@@ -85,8 +89,8 @@ ApiError failure(ApiError::Kind kind, const std::string& method, const std::stri
   return e;
 }
 
-std::chrono::milliseconds left(Clock::time_point deadline) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+std::chrono::milliseconds left(const Clock& clock, Clock::TimePoint deadline) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock.now());
 }
 
 // The data of a success envelope: null when the answer has none (allowed for writes).
@@ -111,23 +115,23 @@ ApiResult<json> Client::send(const Call& call, Answer answer) {
   const std::string path = prefix_ + call.path;
   const bool once = call.idempotency == Idempotency::SendAtMostOnce;
   limiter_.acquire();
-  const Clock::time_point deadline = Clock::now() + options_.deadline;
+  const Clock::TimePoint deadline = clock_.now() + options_.deadline;
   for (int attempt = 0;; ++attempt) {
     if (attempt > 0) limiter_.acquire();
     count(call.method + " " + call.route, attempt > 0);
-    auto started = Clock::now();
+    auto started = clock_.now();
     in_flight_.acquire();
     TransportResult r = transport_.perform(
         HttpRequest{.method = call.method,
                     .path = path,
                     .body = call.body,
                     .connection = once ? Connection::Fresh : Connection::MayReuse,
-                    .timeout = std::max(left(deadline), std::chrono::milliseconds(1))});
+                    .timeout = std::max(left(clock_, deadline), std::chrono::milliseconds(1))});
     in_flight_.release();
     spdlog::trace(
         "{} {} -> {} in {} ms (attempt {})", call.method, path,
         r.failure == TransportFailure::None ? std::to_string(r.response.status) : r.error,
-        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count(),
+        std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - started).count(),
         attempt + 1);
     const bool exhausted = attempt >= options_.max_retries;
     // A wait is started only if a useful attempt still fits in the deadline after it;
@@ -135,13 +139,13 @@ ApiResult<json> Client::send(const Call& call, Answer answer) {
     auto may_wait = [&](std::chrono::milliseconds wait) {
       const auto useful =
           std::min<std::chrono::milliseconds>(std::chrono::seconds(1), options_.deadline / 4);
-      return !exhausted && left(deadline) - wait >= useful;
+      return !exhausted && left(clock_, deadline) - wait >= useful;
     };
     if (r.failure != TransportFailure::None) {
       const bool may_resend = !once || r.failure == TransportFailure::NotSent;
       auto wait = backoff(attempt);
       if (may_resend && may_wait(wait)) {
-        std::this_thread::sleep_for(wait);
+        clock_.sleep_until(clock_.now() + wait);
         continue;
       }
       return failure(may_resend ? ApiError::Kind::Transport : ApiError::Kind::OutcomeUnknown,
@@ -159,7 +163,7 @@ ApiResult<json> Client::send(const Call& call, Answer answer) {
     if (resp.status >= 500 && !once) {
       auto wait = backoff(attempt);
       if (may_wait(wait)) {
-        std::this_thread::sleep_for(wait);
+        clock_.sleep_until(clock_.now() + wait);
         continue;
       }
     }

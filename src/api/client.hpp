@@ -41,6 +41,9 @@ struct ClientOptions {
   int per_page = 100;
   std::chrono::milliseconds backoff_base{250};
   std::chrono::milliseconds backoff_max{8000};
+  Clock* clock = nullptr;  // nullptr: the system clock. Every wait and deadline reads it.
+  // Called when the request budget makes a request wait more than a second.
+  std::function<void(std::chrono::seconds wait)> on_budget_wait;
 };
 
 // Whether sending a request twice could have an effect twice.
@@ -87,6 +90,7 @@ class Client final : public Api {
   void count(const std::string& route, bool retry);
 
   ClientOptions options_;
+  Clock& clock_;
   std::string prefix_;
   HttpTransport transport_;
   RateLimiter limiter_;

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <mutex>
 
 namespace rtk::cli {
 
@@ -40,6 +41,17 @@ std::optional<api::ClientOptions> client_options(const cxxopts::ParseResult& arg
     std::cerr << "error: --rate-limit wants N/SECONDS, got " << rate << "\n";
     return std::nullopt;
   }
+  // The budget's waits are said, at most once per 10 s of wall time, on stderr.
+  o.on_budget_wait = [budget = o.rate_budget, window = o.rate_window_s](std::chrono::seconds wait) {
+    static std::mutex mu;
+    static std::chrono::steady_clock::time_point last{};
+    std::lock_guard lock(mu);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last < std::chrono::seconds(10)) return;
+    last = now;
+    std::cerr << "waiting " << wait.count() << " s for the API's request budget ("
+              << static_cast<long>(budget) << " requests per " << window << " s)\n";
+  };
   if (o.parallelism < 1 || o.parallelism > 256 || o.max_retries < 0 || o.rate_budget <= 0 ||
       o.rate_window_s <= 0) {
     std::cerr << "error: --parallelism must be 1..256, --max-retries >= 0, --rate-limit positive\n";

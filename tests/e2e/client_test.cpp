@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "support/client_factory.hpp"
+#include "support/fake_clock.hpp"
 
 namespace rtk::testing {
 namespace {
@@ -96,6 +97,35 @@ TEST(Client, HonoursRetryAfterOn429) {
   EXPECT_GT(stats["routes"]["GET /meetings"]["outcomes"]["429"].get<long>(), 0);
   EXPECT_EQ(stats["routes"]["GET /meetings"]["outcomes"]["200"], 10);
   EXPECT_GT(c.stats().retries, 0);
+}
+
+// Retry-After on a fake clock: the client waits what the server asks, without the test waiting.
+TEST(Client, WaitsWhatRetryAfterSaysOnItsClock) {
+  httplib::Server server;
+  std::atomic<int> seen{0};
+  server.Get(R"(/client/v4/.*)", [&](const httplib::Request& /*req*/, httplib::Response& res) {
+    if (seen++ == 0) {
+      res.status = 429;
+      res.set_header("Retry-After", "30");
+      res.set_content(R"({"success":false,"errors":[{"code":971,"message":"rate limited"}]})",
+                      "application/json");
+      return;
+    }
+    res.set_content(R"({"success":true,"data":{"id":"m"}})", "application/json");
+  });
+  int port = server.bind_to_any_port("127.0.0.1");
+  std::thread t([&] { server.listen_after_bind(); });
+  FakeClock clock;
+  api::ClientOptions o;
+  o.base_url = "http://127.0.0.1:" + std::to_string(port) + "/client/v4";
+  o.deadline = std::chrono::minutes(2);
+  o.clock = &clock;
+  auto got = Client(o).get_meeting("m");
+  server.stop();
+  t.join();
+  ASSERT_TRUE(got.ok()) << got.error().message();
+  EXPECT_EQ(seen.load(), 2);
+  EXPECT_GE(clock.elapsed(), std::chrono::seconds(30));
 }
 
 TEST(Client, RecoversFromInjected5xxAndDrops) {
