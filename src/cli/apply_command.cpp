@@ -12,6 +12,7 @@
 #include "apply/tokens.hpp"
 #include "cli/command.hpp"
 #include "cli/session.hpp"
+#include "cli/views.hpp"
 #include "model/projection.hpp"
 #include "plan/render.hpp"
 #include "plan/saved_plan.hpp"
@@ -20,18 +21,20 @@
 
 namespace rtk::cli {
 
-void print_plan(const plan::Plan& plan, Format format, const api::CallStats& stats);
-
 namespace {
 
 // The reasons a saved plan no longer fits the world, or empty when it still does.
-std::vector<std::string> stale_reasons(const plan::SavedPlan& saved, const model::Project& project,
-                                       const state::State& state, api::Client& client) {
+std::vector<std::string> stale_reasons(const plan::SavedPlan& saved, const config::Loaded& config,
+                                       const state::State& state, api::Api& client) {
   std::vector<std::string> out;
+  const auto& project = config.project;
   if (saved.account_id != project.account_id || saved.app_id != project.app_id) {
     out.push_back("the plan targets account " + saved.account_id + ", app " + saved.app_id +
                   ", not account " + project.account_id + ", app " + project.app_id);
     return out;
+  }
+  if (!saved.config_digest.empty() && saved.config_digest != plan::config_digest(config.desired)) {
+    out.push_back("the configuration changed since the plan was made");
   }
   api::ObserveRequest request;
   for (const auto& [key, fp] : saved.plan.fingerprints) {
@@ -78,66 +81,81 @@ bool confirm() {
   return answer == "yes";
 }
 
-// Binds (or drops) the intents of creates an earlier run left unresolved. Looks first, then
-// changes the state value: no HTTP while anything is held.
-bool resolve_earlier_creates(api::Api& api, state::State& state) {
-  auto resolved = apply::resolve_earlier_creates(api, state);
-  if (!resolved) {
-    std::cerr << "error: " << resolved.error().message() << "\n";
-    return false;
-  }
-  for (const auto& r : *resolved) std::cerr << "note: " << r.note << "\n";
-  return true;
+int fail(const std::string& message) {
+  std::cerr << "error: " << message << "\n";
+  return kExitError;
 }
 
-std::unique_ptr<apply::TokenSink> open_token_sink(const cxxopts::ParseResult& args) {
+Result<std::optional<plan::SavedPlan>> read_saved_plan(const cxxopts::ParseResult& args) {
+  if (args.count("plan-file") == 0U) return std::optional<plan::SavedPlan>{};
+  std::ifstream in(args["plan-file"].as<std::string>());
+  if (!in) return Error{"cannot read the plan file " + args["plan-file"].as<std::string>()};
+  auto parsed = plan::from_plan_file(nlohmann::json::parse(in, nullptr, false));
+  if (!parsed) return parsed.error();
+  return std::optional<plan::SavedPlan>(std::move(parsed).value());
+}
+
+// What an apply holds while it runs: the state lock, the client and the state store (written
+// once and journaled, so the state is known to be recordable before anything changes).
+struct Session {
+  state::Lock lock;
+  std::unique_ptr<api::Client> client;
+  std::unique_ptr<state::Store> store;
+};
+
+Result<Session> open_session(const cxxopts::ParseResult& args, const model::Project& project,
+                             const api::ClientOptions& copts) {
+  const auto path = state_path_of(project);
+  auto lock = state::Lock::acquire(path, std::chrono::seconds(args["lock-timeout"].as<int>()));
+  if (!lock) return lock.error();
+  if (!lock->takeover_note().empty()) std::cerr << "warning: " << lock->takeover_note() << "\n";
+  auto loaded = state::load(path, project.account_id, project.app_id);
+  if (!loaded) return loaded.error();
+  auto client = std::make_unique<api::Client>(copts);
+  // Creates an earlier run left in flight are bound or dropped first: look, then change.
+  auto resolved = apply::resolve_earlier_creates(*client, *loaded);
+  if (!resolved) return Error{resolved.error().message()};
+  for (const auto& r : *resolved) std::cerr << "note: " << r.note << "\n";
+  auto store = std::make_unique<state::Store>(path, std::move(loaded).value());
+  if (auto opened = store->open(); !opened) {
+    return Error{"the state cannot be recorded, so nothing was changed: " + opened.error().message};
+  }
+  return Session{std::move(lock).value(), std::move(client), std::move(store)};
+}
+
+// The plan to apply: the saved one if it still fits the world, else a fresh one.
+Result<apply::Planned> plan_or_check(Session& s, const config::Loaded& config,
+                                     const std::optional<plan::SavedPlan>& saved,
+                                     bool allow_removals) {
+  if (!saved) {
+    auto planned = apply::observe_and_plan(*s.client, config.project, config.desired,
+                                           s.store->snapshot(), allow_removals);
+    if (!planned) return Error{planned.error().message()};
+    return std::move(planned).value();
+  }
+  auto reasons = stale_reasons(*saved, config, s.store->snapshot(), *s.client);
+  if (!reasons.empty()) {
+    std::string text = "the plan is stale; nothing was changed:";
+    for (const auto& r : reasons) text += "\n  - " + r;
+    return Error{text + "\nRun `rtksync plan --out FILE` again."};
+  }
+  apply::Planned out{.plan = saved->plan};
+  out.plan.counts = plan::count_operations(out.plan.meetings);
+  return out;
+}
+
+std::unique_ptr<apply::TokenSink> open_token_sink(const cxxopts::ParseResult& args,
+                                                  std::string& error) {
   if (args.count("tokens-out") == 0U) return nullptr;
   auto sink = apply::file_token_sink(args["tokens-out"].as<std::string>());
-  auto opened = sink->open();
-  if (!opened) {
-    std::cerr << "error: " << opened.error().message << "; nothing was changed\n";
+  if (auto opened = sink->open(); !opened) {
+    error = opened.error().message + "; nothing was changed";
     return nullptr;
   }
   return sink;
 }
 
-void print_report(const apply::ApplyReport& report, const api::CallStats& stats,
-                  const std::string& tokens_out) {
-  for (const auto& r : report.results) {
-    if (r.outcome == apply::Outcome::Done) continue;
-    std::cout << apply::to_string(r.outcome) << ": " << r.meeting_key << ": " << r.description
-              << ": " << r.error << "\n";
-  }
-  for (const auto& w : report.warnings) std::cout << "warning: " << w << "\n";
-  if (report.tokens_kept > 0) {
-    std::cerr << "Wrote " << report.tokens_kept << " join tokens to " << tokens_out
-              << " (mode 0600, one JSON object a line; the last line of a participant is live).\n";
-  }
-  if (report.tokens_not_kept > 0) {
-    std::cerr << "note: " << report.tokens_not_kept
-              << " join tokens were issued and not kept; pass --tokens-out FILE to keep them, "
-                 "or raise a participant's token_rotation to issue a new one.\n";
-  }
-  if (report.tokens_undelivered > 0) {
-    std::cerr << "warning: " << report.tokens_undelivered
-              << " join tokens were issued but not delivered; the state remembers them and the "
-                 "next apply rotates exactly those.\n";
-  }
-  const bool incomplete = report.failed > 0 || report.unrecorded > 0;
-  std::cout << (incomplete ? "Apply incomplete: " : "Apply complete: ") << report.done << " done, "
-            << report.unrecorded << " unrecorded, " << report.failed << " failed, "
-            << report.skipped << " skipped. " << plan::api_calls_text(stats.total, stats.retries)
-            << ".\n";
-  if (incomplete)
-    std::cout << "Run apply again to finish: the state holds every recorded success.\n";
-}
-
-}  // namespace
-
-int apply_command(int argc, char** argv) {
-  cxxopts::Options options("rtksync apply",
-                           "Make the API match the configuration, or apply a saved plan FILE "
-                           "exactly (refused if anything it touches changed since).");
+void add_apply_options(cxxopts::Options& options) {
   add_common_options(options);
   add_api_options(options);
   // clang-format off
@@ -150,123 +168,74 @@ int apply_command(int argc, char** argv) {
   // clang-format on
   options.parse_positional({"plan-file"});
   options.positional_help("[PLAN_FILE]");
-  int code = kExitOk;
-  auto run = start(options, argc, argv, code);
-  if (!run) return code;
-  const auto& [args, format, config] = *run;
-  const auto& project = config.project;
-  const bool from_file = args.count("plan-file") != 0U;
-  std::optional<plan::SavedPlan> saved;
-  if (from_file) {
-    std::ifstream in(args["plan-file"].as<std::string>());
-    auto j = nlohmann::json::parse(in, nullptr, false);
-    auto parsed =
-        in ? plan::from_plan_file(j) : Result<plan::SavedPlan>(Error{"cannot read the plan file"});
-    if (!parsed) {
-      std::cerr << "error: " << parsed.error().message << "\n";
-      return kExitError;
-    }
-    saved = std::move(parsed).value();
-  }
-  if (!from_file && args.count("auto-approve") == 0U && isatty(STDIN_FILENO) == 0) {
-    std::cerr << "error: not on a terminal, so there is no one to confirm; pass --auto-approve "
-                 "(or apply a saved plan file)\n";
-    return kExitError;
-  }
-  auto copts = client_options(args, project);
-  if (!copts) return kExitError;
+}
 
-  auto state_path = state_path_of(project);
-  auto lock =
-      state::Lock::acquire(state_path, std::chrono::seconds(args["lock-timeout"].as<int>()));
-  if (!lock) {
-    std::cerr << "error: " << lock.error().message << "\n";
-    return kExitError;
-  }
-  if (!lock->takeover_note().empty()) std::cerr << "warning: " << lock->takeover_note() << "\n";
-  auto loaded_state = state::load(state_path, project.account_id, project.app_id);
-  if (!loaded_state) {
-    std::cerr << "error: " << loaded_state.error().message << "\n";
-    return kExitError;
-  }
-  api::Client client(*copts);
-  if (!resolve_earlier_creates(client, *loaded_state)) return kExitError;
-  state::Store store(state_path, std::move(loaded_state).value());
-  if (auto opened = store.open(); !opened) {
-    std::cerr << "error: the state cannot be recorded, so nothing was changed: "
-              << opened.error().message << "\n";
-    return kExitError;
-  }
-
-  plan::Plan plan;
-  std::optional<model::Observed> observed;
-  if (saved) {
-    auto reasons = stale_reasons(*saved, project, store.snapshot(), client);
-    if (!reasons.empty()) {
-      std::cerr << "error: the plan is stale; nothing was changed:\n";
-      for (const auto& r : reasons) std::cerr << "  - " << r << "\n";
-      std::cerr << "Run `rtksync plan --out FILE` again.\n";
-      return kExitError;
-    }
-    plan = saved->plan;
-    plan.counts = plan::count_operations(plan.meetings);
-  } else {
-    auto planned =
-        observe_and_plan(client, config, store.snapshot(), args.count("allow-removals") != 0U);
-    if (!planned) {
-      std::cerr << "error: " << planned.error().message() << "\n";
-      return kExitError;
-    }
-    plan = std::move(planned->plan);
-    observed = std::move(planned->observed);
-  }
-  print_plan(plan, format, client.stats());
-  if (!plan.errors.empty()) return kExitError;
-  if (auto refreshed = apply::refresh_state(store, plan, observed ? &*observed : nullptr);
-      !refreshed) {
-    std::cerr << "error: the state cannot be recorded, so nothing was changed: "
-              << refreshed.error().message << "\n";
-    return kExitError;
-  }
-  if (!plan.has_changes()) return kExitOk;
-  if (!from_file && args.count("auto-approve") == 0U && !confirm()) {
-    std::cerr << "Apply cancelled; nothing was changed.\n";
-    return kExitError;
-  }
-  auto tokens = open_token_sink(args);
-  if (args.count("tokens-out") != 0U && !tokens) return kExitError;
-
-  const bool tty = stdout_is_tty();
+// Runs the plan with progress, folds the state, prints the report; returns the exit code.
+int run_plan(Session& s, const plan::Plan& plan, const config::Loaded& config,
+             const cxxopts::ParseResult& args, Format format, apply::TokenSink* tokens) {
   int total = 0;
   for (const auto& mp : plan.meetings) total += static_cast<int>(mp.ops.size());
-  int seen = 0;
-  apply::ApplyOptions aopts{.root = project.root,
-                            .env = config::process_env(),
-                            .parallelism = copts->parallelism,
-                            .tokens = tokens.get()};
-  auto report = apply::execute(plan, client, store, aopts, [&](const apply::OpResult& r) {
-    ++seen;
-    if (tty) {
-      std::cout << "\r[" << seen << "/" << total << "] " << r.meeting_key << ": " << r.description
-                << "\033[K" << std::flush;
-    } else {
-      std::cout << apply::to_string(r.outcome) << ": " << r.meeting_key << ": " << r.description
-                << (r.error.empty() ? "" : " (" + r.error + ")") << "\n";
-    }
-  });
-  if (tty) std::cout << "\r\033[K";
+  ApplyProgress progress(std::cout, format, stdout_is_tty(), total);
+  apply::ApplyOptions options{.root = config.project.root,
+                              .env = config::process_env(),
+                              .parallelism = s.client->parallelism(),
+                              .tokens = tokens};
+  auto report = apply::execute(plan, *s.client, *s.store, options, std::ref(progress));
+  progress.finish();
   // Protect flags of meetings created just now, and the journal folded into the file.
-  auto folded = apply::refresh_state(store, plan, nullptr);
+  auto folded = apply::refresh_state(*s.store, plan, nullptr);
   if (!folded) {
     report.warnings.push_back(
         "the state file could not be written at the end: " + folded.error().message +
         "; the journal beside it keeps what was recorded");
   }
-  auto stats = client.stats();
-  print_report(report, stats,
-               args.count("tokens-out") != 0U ? args["tokens-out"].as<std::string>() : "");
-  const bool ok = report.failed == 0 && report.unrecorded == 0 && folded;
-  return ok ? kExitOk : kExitError;
+  const std::string tokens_out =
+      args.count("tokens-out") != 0U ? args["tokens-out"].as<std::string>() : "";
+  show_apply_report(std::cout, std::cerr, {plan, report, s.client->stats(), tokens_out}, format);
+  return report.failed == 0 && report.unrecorded == 0 && folded ? kExitOk : kExitError;
+}
+
+}  // namespace
+
+int apply_command(int argc, char** argv) {
+  cxxopts::Options options("rtksync apply",
+                           "Make the API match the configuration, or apply a saved plan FILE "
+                           "exactly (refused if anything it touches changed since).");
+  add_apply_options(options);
+  int code = kExitOk;
+  auto run = start(options, argc, argv, code);
+  if (!run) return code;
+  const auto& [args, format, config] = *run;
+  auto saved = read_saved_plan(args);
+  if (!saved) return fail(saved.error().message);
+  const bool ask = !*saved && args.count("auto-approve") == 0U;
+  if (ask && isatty(STDIN_FILENO) == 0) {
+    return fail(
+        "not on a terminal, so there is no one to confirm; pass --auto-approve (or apply "
+        "a saved plan file)");
+  }
+  auto copts = client_options(args, config.project);
+  if (!copts) return kExitError;
+  auto session = open_session(args, config.project, *copts);
+  if (!session) return fail(session.error().message);
+  auto planned = plan_or_check(*session, config, *saved, args.count("allow-removals") != 0U);
+  if (!planned) return fail(planned.error().message);
+  const auto& plan = planned->plan;
+  const bool blocked = !plan.errors.empty() || !plan.has_changes();
+  if (format != Format::Json || blocked)
+    show_plan(std::cout, plan, format, session->client->stats());
+  if (!plan.errors.empty()) return kExitError;
+  if (auto refreshed = apply::refresh_state(*session->store, plan, &planned->observed);
+      !refreshed) {
+    return fail("the state cannot be recorded, so nothing was changed: " +
+                refreshed.error().message);
+  }
+  if (!plan.has_changes()) return kExitOk;
+  if (ask && !confirm()) return fail("apply cancelled; nothing was changed");
+  std::string sink_error;
+  auto tokens = open_token_sink(args, sink_error);
+  if (!sink_error.empty()) return fail(sink_error);
+  return run_plan(*session, plan, config, args, format, tokens.get());
 }
 
 }  // namespace rtk::cli

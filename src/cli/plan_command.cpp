@@ -7,25 +7,11 @@
 #include "cli/command.hpp"
 #include "cli/session.hpp"
 #include "cli/version.hpp"
+#include "cli/views.hpp"
 #include "plan/render.hpp"
 #include "plan/saved_plan.hpp"
 
 namespace rtk::cli {
-
-void print_plan(const plan::Plan& plan, Format format, const api::CallStats& stats) {
-  plan::RenderContext ctx{format == Format::Text && stdout_is_tty(), stats.total, stats.retries};
-  switch (format) {
-    case Format::Text:
-      std::cout << plan::render_text(plan, ctx);
-      break;
-    case Format::Json:
-      std::cout << plan::render_json(plan, ctx).dump(2) << "\n";
-      break;
-    case Format::Markdown:
-      std::cout << plan::render_markdown(plan, ctx);
-      break;
-  }
-}
 
 int plan_command(int argc, char** argv) {
   cxxopts::Options options("rtksync plan",
@@ -59,7 +45,8 @@ int plan_command(int argc, char** argv) {
       std::cerr << "error: " << resolved.error().message() << "\n";
       return kExitError;
     }
-    for (const auto& r : *resolved) std::cerr << "note: " << r.note << " (apply will record this)\n";
+    for (const auto& r : *resolved)
+      std::cerr << "note: " << r.note << " (apply will record this)\n";
     apply::apply_resolutions(*resolved, *state);
   }
   auto planned = observe_and_plan(client, config, *state, args.count("allow-removals") != 0U);
@@ -68,7 +55,7 @@ int plan_command(int argc, char** argv) {
     return kExitError;
   }
   const auto& plan = planned->plan;
-  print_plan(plan, format, client.stats());
+  show_plan(std::cout, plan, format, client.stats());
   if (!plan.errors.empty()) return kExitError;
   if (args.count("out") != 0U) {
     plan::SavedPlan saved{plan,           project.account_id,

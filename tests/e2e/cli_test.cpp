@@ -391,3 +391,37 @@ TEST(Cli, ASecondCheckoutRefusesToDoubleEverything) {
 
 }  // namespace
 }  // namespace rtk::testing
+
+namespace rtk::testing {
+namespace {
+
+// Before: the JSON plan followed by text progress lines; stdout was not JSON.
+TEST(Cli, ApplyFormatJsonIsOneJsonDocument) {
+  Repo repo;
+  repo.copy_examples();
+  auto apply = repo.apply({"--format", "json"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.err;
+  auto doc = nlohmann::json::parse(apply.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << apply.out;
+  EXPECT_EQ(doc["summary"]["done"], 16);
+  EXPECT_EQ(doc["summary"]["complete"], true);
+  EXPECT_EQ(doc["results"].size(), 16U);
+  EXPECT_TRUE(doc["plan"].contains("meetings"));
+}
+
+// Before: the saved plan's config_digest was written and never checked.
+TEST(Cli, ASavedPlanIsRefusedWhenTheConfigurationChanged) {
+  Repo repo;
+  repo.meetings("meetings:\n  standup:\n    title: Standup\n");
+  const std::string saved = (repo.dir() / "plan.json").string();
+  ASSERT_EQ(repo.run({"plan", "--out", saved}).exit_code, 0);
+  repo.meetings("meetings:\n  standup:\n    title: Standup 2\n");
+  auto apply = repo.run({"apply", saved});
+  EXPECT_EQ(apply.exit_code, 1);
+  EXPECT_TRUE(contains(apply.err, "the configuration changed since the plan was made"))
+      << apply.err;
+  EXPECT_TRUE(repo.all_meetings().empty());
+}
+
+}  // namespace
+}  // namespace rtk::testing
