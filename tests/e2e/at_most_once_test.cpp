@@ -33,6 +33,8 @@ namespace {
 
 using json = nlohmann::json;
 
+const std::string kAnswerId = "00000000-0000-4000-8000-00000000000a";
+
 // One HTTP/1.1 server on 127.0.0.1 (port 0) with its own thread: a poll loop over the
 // listening socket, every open connection and a wake-up pipe. Each complete request
 // (Content-Length bodies only, which is what libcurl sends for these) is recorded, then the
@@ -45,7 +47,14 @@ class CountingServer {
     std::string body;
     int connection = 0;  // 1 for the first accepted connection, 2 for the next, ...
   };
-  enum class Action { Answer, Close };
+  enum class Action {
+    Answer,       // 200 with a success envelope, keep-alive
+    Close,        // close the connection without a byte
+    Error503,     // RealtimeKit's 503 envelope
+    RateLimited,  // 429 with Retry-After: 0 (rejected before processing)
+    Truncated,    // 201 whose body is cut short
+    Hang,         // never answer (the connection stays open until the server stops)
+  };
   // nth: how many requests with this method and path the server has read, this one included.
   using Script = std::function<Action(const Request&, int nth)>;
 
@@ -163,8 +172,27 @@ class CountingServer {
         requests_.push_back(r);
         for (const auto& seen : requests_) nth += seen.method == r.method && seen.path == r.path;
       }
-      if (script_(r, nth) == Action::Close) return close_conn(fd);
-      answer(fd);
+      switch (script_(r, nth)) {
+        case Action::Close:
+          return close_conn(fd);
+        case Action::Hang:
+          return;
+        case Action::Answer:
+          reply(fd, 200, R"({"success":true,"data":{"id":")" + kAnswerId + R"(","title":"t"}})");
+          break;
+        case Action::Error503:
+          reply(fd, 503, R"({"success":false,"error":{"code":503,"message":"busy"}})");
+          break;
+        case Action::RateLimited:
+          reply(fd, 429,
+                R"({"success":false,"errors":[{"code":971,"message":"slow down"}],)"
+                R"("messages":[],"result":null})",
+                "Retry-After: 0\r\n");
+          break;
+        case Action::Truncated:
+          reply(fd, 201, R"({"success":true,"data":{"id":")" + kAnswerId + R"(","ti)");
+          break;
+      }
     }
   }
 
@@ -177,16 +205,14 @@ class CountingServer {
     return std::stoul(lower.substr(at + 17));
   }
 
-  static void answer(int fd) {
-    const std::string body =
-        R"({"success":true,"data":{"id":"00000000-0000-4000-8000-00000000000a","title":"t"}})";
-    const std::string reply =
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-        "Connection: keep-alive\r\nContent-Length: " +
-        std::to_string(body.size()) + "\r\n\r\n" + body;
+  static void reply(int fd, int status, const std::string& body, const std::string& extra = "") {
+    const std::string text = "HTTP/1.1 " + std::to_string(status) +
+                             " X\r\nContent-Type: application/json\r\nConnection: keep-alive\r\n" +
+                             extra + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+                             body;
     size_t done = 0;
-    while (done < reply.size()) {
-      ssize_t n = ::send(fd, reply.data() + done, reply.size() - done, MSG_NOSIGNAL);
+    while (done < text.size()) {
+      ssize_t n = ::send(fd, text.data() + done, text.size() - done, MSG_NOSIGNAL);
       if (n <= 0) return;
       done += static_cast<size_t>(n);
     }
@@ -293,6 +319,46 @@ TEST(AtMostOnce, IdempotentGetOnADeadKeptConnectionIsSentAgainAndSucceeds) {
   ASSERT_TRUE(got.ok()) << got.error().message();
   EXPECT_EQ((*got)["title"], "t");
 }
+
+// The client's own policy, on a connection that stays up: what it may send again.
+struct Case {
+  const char* name;
+  CountingServer::Action first;  // the server's answer to the first create
+  size_t sent;                   // how many creates the server reads
+  bool ok;                       // whether the create then succeeds
+  api::ApiError::Kind kind;      // the error's kind when it does not
+};
+
+class CreateAnswered : public ::testing::TestWithParam<Case> {};
+
+TEST_P(CreateAnswered, IsSentAgainOnlyWhenItWasSurelyNotProcessed) {
+  const Case c = GetParam();
+  CountingServer server([&](const CountingServer::Request& r, int nth) {
+    return r.method == "POST" && nth == 1 ? c.first : CountingServer::Action::Answer;
+  });
+  auto options = options_for(server);
+  options.deadline = std::chrono::milliseconds(300);  // bounds the Hang case
+  api::Client client(options);
+  auto created = client.create_meeting({{"title", "Policy"}});
+  const auto posts = server.seen("POST", kApp + "/meetings");
+  server.stop();
+  EXPECT_EQ(posts.size(), c.sent);
+  ASSERT_EQ(created.ok(), c.ok) << (created ? "" : created.error().message());
+  if (!c.ok) {
+    EXPECT_EQ(created.error().kind, c.kind) << created.error().message();
+  }
+}
+
+using Action = CountingServer::Action;
+using Kind = api::ApiError::Kind;
+INSTANTIATE_TEST_SUITE_P(
+    AtMostOnce, CreateAnswered,
+    ::testing::Values(Case{"Error503", Action::Error503, 1, false, Kind::OutcomeUnknown},
+                      Case{"TruncatedBody", Action::Truncated, 1, false, Kind::OutcomeUnknown},
+                      Case{"NoAnswerBeforeTheDeadline", Action::Hang, 1, false,
+                           Kind::OutcomeUnknown},
+                      Case{"RateLimited", Action::RateLimited, 2, true, Kind::Http}),
+    [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
 
 }  // namespace
 }  // namespace rtk::testing
