@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -268,7 +269,17 @@ TEST_P(FaultSuite, TwoHundredMeetingsConvergeUnderDropsAndErrors) {
                                 << log;
 }
 
-INSTANTIATE_TEST_SUITE_P(Seeds, FaultSuite, ::testing::Values(11, 22, 33));
+// Three seeds on every run; RTKSYNC_FAULT_SEEDS=1,2,3,... runs others (a local soak).
+std::vector<int> fault_seeds() {
+  const char* env = std::getenv("RTKSYNC_FAULT_SEEDS");
+  if (env == nullptr || *env == '\0') return {11, 22, 33};
+  std::vector<int> seeds;
+  std::stringstream list(env);
+  for (std::string item; std::getline(list, item, ',');) seeds.push_back(std::stoi(item));
+  return seeds;
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, FaultSuite, ::testing::ValuesIn(fault_seeds()));
 
 // Applies from nothing, fault-free, and returns how many responses that took.
 long whole_apply(Repo& repo, const Rooms& rooms, const fs::path& tokens) {
