@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "model/create_marker.hpp"
@@ -258,19 +259,34 @@ void plan_create(const model::DesiredMeeting& d, const PlanInput& in, const Titl
   check_unbound_same_title(d, unbound, mp, plan);
 }
 
-void plan_existing(const model::DesiredMeeting& d, const state::MeetingState& st,
+// A title that still carries a create marker (the create's follow-up PATCH never ran) goes back
+// to the title it was meant to have, even when the YAML leaves the title unmanaged: the marker
+// is rtksync's, not the user's. nullopt when there is nothing to undo.
+std::optional<model::DesiredMeeting> without_marker(const model::DesiredMeeting& d,
+                                                    const json& observed) {
+  const json title = observed.value("title", json());
+  if (d.fields.contains("title") || !title.is_string()) return std::nullopt;
+  if (model::create_nonce_of(title.get<std::string>()).empty()) return std::nullopt;
+  model::DesiredMeeting out = d;
+  out.fields["title"] = model::unmarked_title(title.get<std::string>());
+  return out;
+}
+
+void plan_existing(const model::DesiredMeeting& wanted, const state::MeetingState& st,
                    const PlanInput& in, MeetingPlan& mp, Plan& plan) {
   mp.id = st.id;
   if (in.observed.missing.count(st.id) != 0U) {
-    plan.errors.push_back("meeting " + d.key + " is bound to id " + st.id +
+    plan.errors.push_back("meeting " + wanted.key + " is bound to id " + st.id +
                           ", which the server does not have (removed outside rtksync?). To "
                           "create it anew: `rtksync state rm " +
-                          d.key + "`, then plan again.");
+                          wanted.key + "`, then plan again.");
     return;
   }
   auto found = in.observed.meetings.find(st.id);
   if (found == in.observed.meetings.end()) return;
   const json& observed = found->second;
+  const auto unmarked = without_marker(wanted, observed);
+  const model::DesiredMeeting& d = unmarked ? *unmarked : wanted;
   MeetingDiff diff = diff_meeting(d, observed, st, in.state.salt);
   if (!diff.needs_put.empty()) {
     json desired = d.fields;

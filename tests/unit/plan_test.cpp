@@ -99,6 +99,27 @@ TEST(Plan, AnInterruptedCreatesMarkedTitleCountsAsTheSameTitle) {
   EXPECT_EQ(w.plan().errors.size(), 1U);
 }
 
+TEST(Plan, ALeftoverCreateMarkerIsRemovedEvenFromAnUnmanagedTitle) {
+  // An apply killed between a create's answer and the PATCH that removes the marker leaves
+  // the marker in the title; when the YAML gives no title, nothing else would ever remove it.
+  World w;
+  w.want("untitled", {{"record_on_start", true}});
+  w.have("untitled", {{"title", " (rtksync create 0123456789abcdef)"}, {"record_on_start", true}});
+  w.want("named", {{"record_on_start", true}});
+  w.have("named", {{"title", "Named (rtksync create fedcba9876543210)"}, {"record_on_start", true}},
+         "22222222-2222-4222-8222-222222222222");
+  w.want("plain", {{"record_on_start", true}});
+  w.have("plain", {{"title", "Plain (not a marker)"}, {"record_on_start", true}},
+         "33333333-3333-4333-8333-333333333333");
+  auto p = w.plan();
+  ASSERT_EQ(p.meetings.size(), 2U);
+  for (const auto& mp : p.meetings) {
+    ASSERT_EQ(mp.ops.size(), 1U) << mp.key;
+    EXPECT_EQ(mp.ops[0].kind, OpKind::UpdateMeeting);
+    EXPECT_EQ(mp.ops[0].body, (json{{"title", mp.key == "named" ? "Named" : ""}})) << mp.key;
+  }
+}
+
 TEST(Plan, AllowDuplicateTitleCreatesWithANote) {
   World w;
   w.want("standup", {{"title", "Standup"}});
