@@ -115,6 +115,9 @@ TransportResult HttpTransport::perform(const HttpRequest& request) {
   CURL* h = static_cast<CURL*>(take_handle());
   curl_easy_reset(h);
   curl_easy_setopt(h, CURLOPT_SHARE, shared_->share);
+  // A handle runs one transfer at a time, so one kept connection is all it can reuse. More
+  // only linger: each Fresh request adds one, and libcurl keeps up to 5 per handle by default.
+  curl_easy_setopt(h, CURLOPT_MAXCONNECTS, 1L);
   TransportResult result;
   std::string url = options_.base_url + request.path;
   std::string auth = "Authorization: Bearer " + options_.token;

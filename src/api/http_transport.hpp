@@ -9,6 +9,8 @@
 // At most once: a request marked Connection::Fresh goes out on a new connection. libcurl
 // re-sends a request by itself only when a *reused* connection dies before the answer, so a
 // fresh connection makes a second send impossible; the cost is one TCP (and TLS) handshake.
+// A handle keeps one connection (CURLOPT_MAXCONNECTS 1), so the fresh one replaces it instead
+// of piling up beside it.
 #pragma once
 
 #include <chrono>

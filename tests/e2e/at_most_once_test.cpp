@@ -16,6 +16,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -111,6 +113,12 @@ class CountingServer {
     std::lock_guard lock(mu_);
     return accepted_;
   }
+  // Waits until the client has closed all but `n` of its connections; false if it still holds
+  // more after `limit` (a bound against hanging, not a measure of speed).
+  bool until_open_at_most(size_t n, std::chrono::seconds limit) {
+    std::unique_lock lock(mu_);
+    return closed_.wait_for(lock, limit, [&] { return open_ <= n; });
+  }
 
  private:
   struct Conn {
@@ -132,6 +140,7 @@ class CountingServer {
         if (fd >= 0) {
           std::lock_guard lock(mu_);
           conns_[fd] = Conn{.number = ++accepted_, .buffer = {}};
+          ++open_;
         }
       }
       for (size_t i = 2; i < fds.size(); ++i) {
@@ -143,6 +152,9 @@ class CountingServer {
   void close_conn(int fd) {
     ::close(fd);
     conns_.erase(fd);
+    std::lock_guard lock(mu_);
+    --open_;
+    closed_.notify_all();
   }
 
   void serve(int fd) {
@@ -227,6 +239,8 @@ class CountingServer {
   mutable std::mutex mu_;
   std::vector<Request> requests_;
   int accepted_ = 0;
+  size_t open_ = 0;
+  std::condition_variable closed_;
 };
 
 const std::string kApp = std::string("/client/v4/accounts/") + EmulatorProcess::kAccount +
@@ -318,6 +332,25 @@ TEST(AtMostOnce, IdempotentGetOnADeadKeptConnectionIsSentAgainAndSucceeds) {
   EXPECT_EQ(gets.size(), 2U);
   ASSERT_TRUE(got.ok()) << got.error().message();
   EXPECT_EQ((*got)["title"], "t");
+}
+
+TEST(AtMostOnce, FreshConnectionsDoNotPileUp) {
+  // Each create goes out on a new connection; the one it replaces must be closed, not kept
+  // idle beside it. (libcurl keeps up to 5 a handle by default: with --parallelism 16 that is
+  // 80 idle connections, more than the emulator has threads, and applies stalled for its
+  // 30 s keep-alive timeout.)
+  CountingServer server(
+      [](const CountingServer::Request&, int) { return CountingServer::Action::Answer; });
+  api::Client client(options_for(server));  // parallelism 1: one handle
+  ASSERT_TRUE(client.get_meeting(kWarm).ok());
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(client.create_meeting({{"title", "Room " + std::to_string(i)}}).ok());
+  }
+  ASSERT_TRUE(client.get_meeting(kWarm).ok());
+  EXPECT_EQ(server.connections(), 7);  // the GET's, then one per create
+  EXPECT_TRUE(server.until_open_at_most(1, std::chrono::seconds(10)))
+      << "the client still holds more than one connection";
+  server.stop();
 }
 
 // The client's own policy, on a connection that stays up: what it may send again.
