@@ -64,7 +64,7 @@ void MeetingWork::run_meeting_ops() {
     const Operation& op = *ops[i];
     if (!run_.may_mutate()) {
       run_.skip_all(mp_.key, Ops(ops.begin() + static_cast<long>(i), ops.end()),
-                    "no further change was started: the state could not be recorded");
+                    run_.stopped_because());
       break;
     }
     bool ok = false;
@@ -146,8 +146,7 @@ bool MeetingWork::create(const Operation& op, const Operation* status_op) {
   if (bound) {
     remove_marker(title, status_op);
   } else if (status_op != nullptr) {
-    run_.finish(mp_.key, *status_op, Outcome::Skipped,
-                "no further change was started: the state could not be recorded");
+    run_.finish(mp_.key, *status_op, Outcome::Skipped, run_.stopped_because());
   }
   return true;
 }

@@ -14,7 +14,7 @@ void MeetingWork::run_participant(const Ops& ops) {
   for (size_t i = 0; i < ops.size(); ++i) {
     if (!run_.may_mutate()) {
       run_.skip_all(mp_.key, Ops(ops.begin() + static_cast<long>(i), ops.end()),
-                    "no further change was started: the state could not be recorded");
+                    run_.stopped_because());
       return;
     }
     if (!participant_op(*ops[i])) {
@@ -93,6 +93,12 @@ bool MeetingWork::remove(const Operation& op) {
 }
 
 bool MeetingWork::rotate(const Operation& op) {
+  if (op.redeliver && run_.options.tokens == nullptr) {
+    // Rotating only to lose the new token too would churn on every apply.
+    run_.finish(mp_.key, op, Outcome::Skipped,
+                "its token would not be kept either: pass --tokens-out FILE to deliver it");
+    return true;
+  }
   auto r = run_.api.refresh_token(id_, op.participant_id);
   if (!r) {
     run_.finish(mp_.key, op, Outcome::Failed, r.error().message());

@@ -15,6 +15,12 @@ bool Run::may_mutate() const {
   return !tokens_failed_ && !store.broken();
 }
 
+std::string Run::stopped_because() const {
+  std::lock_guard lock(mu_);
+  return tokens_failed_ ? "no further change was started: the tokens file could not be written"
+                        : "no further change was started: the state could not be recorded";
+}
+
 std::optional<json> Run::resolved_body(const std::string& key, const plan::Operation& op) {
   auto body = config::resolve_all(op.body, options.root, options.env);
   if (!body) {

@@ -24,6 +24,8 @@ class Run {
 
   // False once the state or the tokens file failed: no further mutation may start.
   [[nodiscard]] bool may_mutate() const;
+  // Why no further mutation may start, for the operations skipped on that account.
+  [[nodiscard]] std::string stopped_because() const;
   // Resolves ${env:...}/${file:...} in an operation's body; nullopt (and a failed result)
   // when a reference cannot be resolved.
   std::optional<json> resolved_body(const std::string& key, const plan::Operation& op);

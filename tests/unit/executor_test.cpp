@@ -107,8 +107,10 @@ class World {
       if (!planned) return out;
       EXPECT_TRUE(planned->plan.errors.empty()) << planned->plan.errors.front();
       EXPECT_TRUE(apply::refresh_state(store, planned->plan, &planned->observed).ok());
-      apply::ApplyOptions options{
-          .root = project_.root, .env = config::process_env(), .parallelism = 1, .tokens = &sink};
+      apply::ApplyOptions options{.root = project_.root,
+                                  .env = config::process_env(),
+                                  .parallelism = 1,
+                                  .tokens = keep_tokens ? &sink : nullptr};
       out.report = apply::execute(planned->plan, api, store, options, nullptr);
       (void)store.fold();  // a full disk may refuse this too; the journal keeps what it has
     } catch (const SimulatedCrash&) {
@@ -144,6 +146,7 @@ class World {
   state::State state() const { return *state::load(state_path(), kFakeAccount, kFakeApp); }
 
   MemoryTokenSink sink;
+  bool keep_tokens = true;  // false: apply without --tokens-out
 
  private:
   static std::string model_random() {
@@ -290,6 +293,24 @@ TEST(Executor, AFailedTokensWriteIsReportedAndTheTokenRotatedNextRun) {
   EXPECT_GT(redeliveries, 0);
   EXPECT_LE(w.converge(kAfter), 3);
   expect_converged(w, "tokens file failed once");
+}
+
+// Without a tokens file, rotating an undelivered token would only lose the new one too, on
+// every apply: those rotations wait for a run that keeps tokens.
+TEST(Executor, UndeliveredTokensWaitForARunThatKeepsThem) {
+  World w;
+  ASSERT_EQ(w.converge(kBefore), 1);
+  w.sink.fail_writes = true;
+  w.apply(kAfter);
+  w.sink.fail_writes = false;
+  w.keep_tokens = false;
+  auto without = w.apply(kAfter);
+  EXPECT_EQ(without.report.failed, 0);
+  EXPECT_GT(without.report.skipped, 0);
+  EXPECT_TRUE(w.plan(kAfter).has_changes()) << "the undelivered tokens are still owed";
+  w.keep_tokens = true;
+  EXPECT_LE(w.converge(kAfter), 2);
+  expect_converged(w, "delivered by a later run with a tokens file");
 }
 
 TEST(Executor, WithoutATokensSinkTokensAreCountedNotKept) {
