@@ -6,6 +6,7 @@
 
 #include "config/glob.hpp"
 #include "config/yaml_fields.hpp"
+#include "config/yaml_gate.hpp"
 #include "model/validate.hpp"
 
 namespace rtk::config {
@@ -14,9 +15,45 @@ namespace {
 namespace fs = std::filesystem;
 using model::json;
 
-const std::set<std::string> kMeetingExtras{"participants"};
+// Meeting keys read here, not from the field table: the participant list, and the id an
+// export writes where titles repeat (see `rtksync import --by-title`).
+const std::set<std::string> kMeetingExtras{"participants", "import_id"};
+
+// `{ key: ${env:X} }` is not YAML: inside { } and [ ] a reference must be quoted.
+std::string flow_hint(const std::string& text, const SyntaxProblem& e) {
+  size_t start = 0;
+  for (int line = 1; line < e.line && start != std::string::npos; ++line) {
+    start = text.find('\n', start);
+    if (start != std::string::npos) ++start;
+  }
+  if (start == std::string::npos) return "";
+  std::string line = text.substr(start, text.find('\n', start) - start);
+  bool flow = line.find('{') != std::string::npos || line.find('[') != std::string::npos;
+  if (!flow || line.find("${") == std::string::npos) return "";
+  return " (inside { } or [ ], quote a reference: \"${env:NAME}\")";
+}
 
 std::optional<YAML::Node> parse_yaml(const std::string& text, const FileContext& ctx) {
+  auto syntax = check_yaml_syntax(text);
+  for (const auto& e : syntax.errors) {
+    ctx.diags->error({ctx.file, e.line, e.col}, "YAML syntax: " + e.message + flow_hint(text, e));
+  }
+  if (!syntax.ok()) return std::nullopt;
+  auto portability = check_yaml_portability(text);
+  for (const auto& e : portability) {
+    ctx.diags->error({ctx.file, e.line, e.col},
+                     "YAML syntax: " + e.message +
+                         "; valid YAML 1.2, but libyaml and the tools built on it (PyYAML, "
+                         "linters) reject it: write it the common way (spaces, not tabs; quote "
+                         "odd scalars)");
+  }
+  if (!portability.empty()) return std::nullopt;
+  if (syntax.documents > 1) {
+    ctx.diags->error({ctx.file, syntax.second_document_line, syntax.second_document_col},
+                     "a file holds one YAML document; this one starts a second (`---`), which "
+                     "would be ignored");
+    return std::nullopt;
+  }
   try {
     return YAML::Load(text);
   } catch (const YAML::ParserException& e) {
@@ -257,6 +294,24 @@ void apply_target_overrides(const LoadOptions& options, model::Project& project,
   }
 }
 
+// Two keys with one title cannot be told apart by `import --by-title` or by a person.
+void warn_shared_titles(const model::DesiredState& desired, Diagnostics& diags) {
+  std::map<std::string, const model::DesiredMeeting*> first_with;
+  for (const auto& [key, m] : desired.meetings) {
+    const json* title = model::get_path(m.fields, "title");
+    if (title == nullptr || !title->is_string()) continue;
+    auto [it, inserted] = first_with.emplace(title->get<std::string>(), &m);
+    if (inserted) continue;
+    const auto& other = *it->second;
+    const auto at = other.position_of("title");
+    diags.warning(m.position_of("title"),
+                  "meetings " + other.key + " and " + key + " share the title " +
+                      m.shown("title").dump() + " (" + other.key + " at " + at.file + ":" +
+                      std::to_string(at.line) + ":" + std::to_string(at.col) +
+                      "); import --by-title cannot tell them apart");
+  }
+}
+
 }  // namespace
 
 void load_meeting_text(const std::string& text, const std::string& display_name,
@@ -302,6 +357,7 @@ Loaded load(const LoadOptions& options) {
       read_meetings_doc(*doc, ctx, defaults, out.desired);
     }
   }
+  warn_shared_titles(out.desired, out.diagnostics);
   return out;
 }
 

@@ -38,6 +38,13 @@ struct DesiredMeeting {
     auto it = positions.find(path);
     return it == positions.end() ? pos : it->second;
   }
+  // The value at path as it may be printed or saved: the reference text when it came from
+  // ${env:...} or ${file:...}, else the value; null when absent.
+  [[nodiscard]] json shown(const std::string& path) const {
+    if (auto it = references.find(path); it != references.end()) return it->second;
+    const json* v = get_path(fields, path);
+    return v != nullptr ? *v : json();
+  }
 };
 
 struct SafetyLimits {

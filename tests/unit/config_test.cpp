@@ -67,9 +67,9 @@ TEST(Config, ValidMeetingLoadsWithPositions) {
 }
 
 TEST(Config, YamlSyntaxError) {
-  EXPECT_EQ(
-      diags_of("meetings:\n  a:\n    title: [oops\n"),
-      (std::vector<std::string>{"m.yaml:4:1: error: YAML syntax: end of sequence flow not found"}));
+  EXPECT_EQ(diags_of("meetings:\n  a:\n    title: [oops\n"),
+            (std::vector<std::string>{
+                "m.yaml:4:1: error: YAML syntax: flow sequence without a closing bracket"}));
 }
 
 TEST(Config, WrongTypes) {
