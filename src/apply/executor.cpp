@@ -54,20 +54,6 @@ struct Run {
   }
 };
 
-// Records the digests of the secret values a POST or PUT just set (or erased).
-void record_digests(state::MeetingState& ms, const std::string& salt, const json& sent) {
-  for (const auto& f : model::fields(model::Resource::Meeting)) {
-    if (!f.has(model::kSecret)) continue;
-    std::string path(f.path);
-    const json* v = model::get_path(sent, path);
-    if (v != nullptr && v->is_string()) {
-      ms.digests[path] = model::secret_digest(salt, path, v->get<std::string>());
-    } else {
-      ms.digests.erase(path);
-    }
-  }
-}
-
 // A meeting's work: returns the meeting id after its meeting-level operations.
 class MeetingRun {
  public:
@@ -132,7 +118,7 @@ class MeetingRun {
     run_.journal([&](state::State& s) {
       auto& ms = s.meetings[mp_.key];
       ms.remember(*r);
-      if (op.kind == OpKind::ReplaceMeeting) record_digests(ms, s.salt, *body);
+      ms.record_sent(s.salt, op.body, *body, op.kind == OpKind::ReplaceMeeting);
       ms.deactivated = op.kind == OpKind::DeactivateMeeting;
     });
     done(op);
@@ -171,7 +157,7 @@ class MeetingRun {
       auto& ms = s.meetings[mp_.key];
       ms.id = id_;
       ms.remember(object);
-      record_digests(ms, s.salt, body);
+      ms.record_sent(s.salt, op.body, body, true);
       s.drop_intent(mp_.key);
     });
     done(op);

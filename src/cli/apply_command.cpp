@@ -80,6 +80,8 @@ bool confirm() {
 // Caches what planning observed, and the protect flags, before anything changes.
 void refresh_state(state::Store& store, const plan::Plan& plan, const model::Observed* observed) {
   auto saved = store.update([&](state::State& s) {
+    // Before anything is journaled: the file never holds a referenced value (new keys too).
+    for (const auto& [key, paths] : plan.referenced) s.referenced[key] = paths;
     for (auto& [key, ms] : s.meetings) {
       auto p = plan.protect.find(key);
       if (p != plan.protect.end()) ms.protect = p->second;
@@ -114,11 +116,11 @@ int apply_command(int argc, char** argv) {
   // clang-format off
   options.add_options("apply")
     ("auto-approve", "do not ask for confirmation (required without a terminal)")
-    ("allow-removals", "pass the safety limits on deactivations and participant removals")
     ("tokens-out", "write participants' join tokens to FILE (JSON, mode 0600)", cxxopts::value<std::string>())
     ("lock-timeout", "seconds to wait for another apply's lock", cxxopts::value<int>()->default_value("0"))
     ("plan-file", "saved plan", cxxopts::value<std::string>());
   // clang-format on
+  add_safety_options(options);
   options.parse_positional({"plan-file"});
   options.positional_help("[PLAN_FILE]");
   int code = kExitOk;
@@ -195,8 +197,7 @@ int apply_command(int argc, char** argv) {
     plan = saved->plan;
     plan.counts = plan::count_operations(plan.meetings);
   } else {
-    auto planned =
-        observe_and_plan(client, config, store.snapshot(), args.count("allow-removals") != 0U);
+    auto planned = observe_and_plan(client, config, store.snapshot(), safety_overrides(args));
     if (!planned) {
       std::cerr << "error: " << planned.error().message() << "\n";
       return kExitError;

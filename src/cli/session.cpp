@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "api/observe.hpp"
+#include "model/field_table.hpp"
 #include "plan/diff.hpp"
 
 namespace rtk::cli {
@@ -55,13 +56,51 @@ std::optional<api::ClientOptions> client_options(const cxxopts::ParseResult& arg
   return o;
 }
 
+void add_safety_options(cxxopts::Options& options) {
+  // clang-format off
+  options.add_options("safety")
+    ("allow-removals", "pass the safety limits on deactivations, participant removals and "
+                       "protected meetings")
+    ("allow-updates", "pass the safety limit on mass updates (limits.max_update_percent)");
+  // clang-format on
+}
+
+plan::Overrides safety_overrides(const cxxopts::ParseResult& args) {
+  return {args.count("allow-removals") != 0U, args.count("allow-updates") != 0U};
+}
+
+namespace {
+
+// The state's cached object lacks secrets and referenced values. It may stand in for a GET
+// only when the configuration still supplies every such value it lacks: otherwise a PUT
+// built from it would erase them.
+bool cache_is_complete(const state::State& state, const std::string& key,
+                       const model::DesiredMeeting& desired) {
+  const state::MeetingState& ms = state.meetings.at(key);
+  if (auto it = state.referenced.find(key); it != state.referenced.end()) {
+    for (const auto& path : it->second) {
+      if (desired.references.count(path) == 0U) return false;
+    }
+  }
+  for (const auto& [path, digest] : ms.digests) {
+    const auto* f = model::find_field(model::Resource::Meeting, path);
+    bool returned_secret = f != nullptr && f->has(model::kSecret) && !f->has(model::kWriteOnly);
+    if (returned_secret && model::get_path(desired.fields, path) == nullptr) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 api::ApiResult<Planned> observe_and_plan(api::Client& client, const config::Loaded& config,
-                                         const state::State& state, bool allow_removals) {
+                                         const state::State& state, plan::Overrides overrides) {
   api::ObserveRequest request;
   for (const auto& [key, ms] : state.meetings) {
     auto desired = config.desired.meetings.find(key);
     if (desired == config.desired.meetings.end()) continue;  // deactivation needs the summary only
-    request.bound[ms.id] = {ms.updated_at, ms.object};
+    request.bound[ms.id] = {ms.updated_at, cache_is_complete(state, key, desired->second)
+                                               ? ms.object
+                                               : nlohmann::json::object()};
     if (desired->second.participants_managed) request.participants_of.insert(ms.id);
   }
   auto observed = api::observe(client, request);
@@ -69,7 +108,7 @@ api::ApiResult<Planned> observe_and_plan(api::Client& client, const config::Load
   Planned out;
   out.observed = std::move(observed).value();
   out.plan = plan::build_plan(
-      plan::PlanInput{config.project, config.desired, out.observed, state, allow_removals});
+      plan::PlanInput{config.project, config.desired, out.observed, state, overrides});
   return out;
 }
 

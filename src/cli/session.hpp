@@ -11,6 +11,7 @@
 #include "api/client.hpp"
 #include "config/loader.hpp"
 #include "model/observed.hpp"
+#include "plan/diff.hpp"
 #include "plan/plan.hpp"
 #include "state/state.hpp"
 
@@ -26,9 +27,13 @@ struct Planned {
   model::Observed observed;
 };
 
+// Adds --allow-removals and --allow-updates (plan and apply).
+void add_safety_options(cxxopts::Options& options);
+plan::Overrides safety_overrides(const cxxopts::ParseResult& args);
+
 // Observes exactly what the plan needs (see api/observe) and builds the plan.
 api::ApiResult<Planned> observe_and_plan(api::Client& client, const config::Loaded& config,
-                                         const state::State& state, bool allow_removals);
+                                         const state::State& state, plan::Overrides overrides);
 
 bool stdout_is_tty();
 

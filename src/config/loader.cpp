@@ -1,5 +1,6 @@
 #include "config/loader.hpp"
 
+#include <climits>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -104,6 +105,12 @@ void read_participants(const YAML::Node& list, const FileContext& ctx, model::De
         complete = false;
       }
     }
+    if (sink.references.count("custom_participant_id") != 0U) {
+      ctx.diags->error(sink.positions["custom_participant_id"],
+                       "custom_participant_id cannot come from a reference: it names the "
+                       "participant in plans, the state and the tokens file");
+      continue;
+    }
     if (!complete || !sink.fields.contains("custom_participant_id")) continue;
     p.custom_participant_id = sink.fields["custom_participant_id"];
     if (sink.fields.contains("token_rotation")) {
@@ -111,6 +118,7 @@ void read_participants(const YAML::Node& list, const FileContext& ctx, model::De
       sink.fields.erase("token_rotation");
     }
     p.fields = std::move(sink.fields);
+    p.references = std::move(sink.references);
     auto [it, inserted] = m.participants.emplace(p.custom_participant_id, p);
     if (!inserted) {
       ctx.diags->error(sink.positions["custom_participant_id"],
@@ -124,10 +132,15 @@ void read_participants(const YAML::Node& list, const FileContext& ctx, model::De
 void check_cross_fields(model::DesiredMeeting& m, const FileContext& ctx) {
   for (const auto& v : model::cross_field_rules(m.fields)) {
     auto pos = m.position_of(v.path);
+    std::string message = v.message;  // may quote values: never a referenced one
+    for (const auto& [path, ref] : m.references) {
+      const json* value = model::get_path(m.fields, path);
+      if (value != nullptr && value->is_string()) message = scrub(message, *value, ref);
+    }
     if (v.error) {
-      ctx.diags->error(pos, v.message);
+      ctx.diags->error(pos, message);
     } else {
-      ctx.diags->warning(pos, v.message);
+      ctx.diags->warning(pos, message);
     }
   }
 }
@@ -151,6 +164,13 @@ void read_meeting(const std::string& key, const YAML::Node& key_node, const YAML
     m.fields.erase("protect");
   }
   if (body["participants"]) read_participants(body["participants"], ctx, m);
+  if (const auto id = body["import_id"]) {
+    if (id.IsScalar() && !id.Scalar().empty() && !has_reference(id.Scalar())) {
+      m.import_id = id.Scalar();
+    } else {
+      ctx.diags->error(ctx.pos(id), "import_id must be a meeting id (a string)");
+    }
+  }
   check_cross_fields(m, ctx);
   // A duplicate is still read in full above, so its own problems are reported too.
   if (auto found = desired.meetings.find(key); found != desired.meetings.end()) {
@@ -194,30 +214,49 @@ FieldSink read_defaults(const YAML::Node& node, const FileContext& ctx) {
   return sink;
 }
 
+struct LimitKey {
+  const char* name;
+  long max;  // inclusive upper bound
+  std::function<void(model::SafetyLimits&, long)> set;
+};
+
+const std::vector<LimitKey>& limit_keys() {
+  static const std::vector<LimitKey> keys{
+      {"max_deactivations", LONG_MAX,
+       [](auto& l, long n) { l.max_deactivations = static_cast<int>(n); }},
+      {"max_participant_removal_percent", 100,
+       [](auto& l, long n) { l.max_participant_removal_percent = static_cast<double>(n); }},
+      {"min_participant_removals", LONG_MAX,
+       [](auto& l, long n) { l.min_participant_removals = static_cast<int>(n); }},
+      {"max_update_percent", 100,
+       [](auto& l, long n) { l.max_update_percent = static_cast<double>(n); }},
+      {"min_updates", LONG_MAX, [](auto& l, long n) { l.min_updates = static_cast<int>(n); }},
+  };
+  return keys;
+}
+
 void read_limits(const YAML::Node& node, const FileContext& ctx, model::SafetyLimits& limits) {
   if (!expect_map(node, ctx, "limits")) return;
-  const std::vector<std::string> keys{"max_deactivations", "max_participant_removal_percent",
-                                      "min_participant_removals"};
+  std::vector<std::string> names;
+  for (const auto& k : limit_keys()) names.emplace_back(k.name);
   for_each_entry(
       node, ctx, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
-        auto n = scalar_integer(value);
-        bool known = std::find(keys.begin(), keys.end(), key) != keys.end();
-        if (!known) {
-          auto hint = suggest(key, keys);
+        auto known = std::find_if(limit_keys().begin(), limit_keys().end(),
+                                  [&](const LimitKey& k) { return key == k.name; });
+        if (known == limit_keys().end()) {
+          auto hint = suggest(key, names);
           ctx.diags->error(ctx.pos(key_node),
                            "unknown key " + key + " in limits" +
                                (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
-        } else if (!n || *n < 0 || (key == "max_participant_removal_percent" && *n > 100)) {
-          ctx.diags->error(ctx.pos(value),
-                           key + " must be a whole number" +
-                               (key == "max_participant_removal_percent" ? " 0..100" : " >= 0"));
-        } else if (key == "max_deactivations") {
-          limits.max_deactivations = static_cast<int>(*n);
-        } else if (key == "max_participant_removal_percent") {
-          limits.max_participant_removal_percent = static_cast<double>(*n);
-        } else {
-          limits.min_participant_removals = static_cast<int>(*n);
+          return;
         }
+        auto n = scalar_integer(value);
+        if (!n || *n < 0 || *n > known->max) {
+          ctx.diags->error(ctx.pos(value), key + " must be a whole number" +
+                                               (known->max == 100 ? " 0..100" : " >= 0"));
+          return;
+        }
+        known->set(limits, *n);
       });
 }
 

@@ -18,9 +18,56 @@
 
 namespace rtk::state {
 
+namespace {
+
+bool has_reference(const json* v) {
+  if (v == nullptr || !v->is_string()) return false;
+  const auto& s = v->get_ref<const std::string&>();
+  return s.find("${env:") != std::string::npos || s.find("${file:") != std::string::npos;
+}
+
+}  // namespace
+
 void MeetingState::remember(const json& observed) {
   object = model::without_secrets(model::Resource::Meeting, observed);
   updated_at = observed.value("updated_at", "");
+}
+
+namespace {
+
+std::string digest_of(const std::string& salt, const std::string& path, const json& value) {
+  return model::secret_digest(salt, path,
+                              value.is_string() ? value.get<std::string>() : value.dump());
+}
+
+// The meeting as the file may hold it: each referenced value it caches becomes a digest.
+MeetingState without_referenced(MeetingState ms, const std::set<std::string>& paths,
+                                const std::string& salt) {
+  for (const auto& path : paths) {
+    if (const json* v = model::get_path(ms.object, path)) {
+      ms.digests[path] = digest_of(salt, path, *v);
+      model::erase_path(ms.object, path);
+    }
+  }
+  return ms;
+}
+
+}  // namespace
+
+void MeetingState::record_sent(const std::string& salt, const json& sent, const json& resolved,
+                               bool replaces) {
+  for (const auto& f : model::fields(model::Resource::Meeting)) {
+    if (f.kind == model::Kind::Object) continue;
+    const std::string path(f.path);
+    const json* value = model::get_path(resolved, path);
+    const bool from_reference = has_reference(model::get_path(sent, path));
+    if (value != nullptr && (from_reference || f.has(model::kSecret))) {
+      digests[path] = digest_of(salt, path, *value);
+      model::erase_path(object, path);
+    } else if (value != nullptr || (replaces && f.has(model::kSecret))) {
+      digests.erase(path);  // sent literally (no longer a secret here), or erased by a PUT
+    }
+  }
 }
 
 void State::drop_intent(const std::string& key) {
@@ -36,7 +83,10 @@ std::string State::key_of(const std::string& id) const {
 
 json to_json(const State& s) {
   json meetings = json::object();
-  for (const auto& [key, m] : s.meetings) {
+  for (const auto& [key, kept] : s.meetings) {
+    auto policy = s.referenced.find(key);
+    const MeetingState m =
+        policy == s.referenced.end() ? kept : without_referenced(kept, policy->second, s.salt);
     meetings[key] = json{{"id", m.id},
                          {"updated_at", m.updated_at},
                          {"object", m.object},
@@ -49,8 +99,10 @@ json to_json(const State& s) {
   for (const auto& i : s.intents) {
     intents.push_back({{"key", i.key}, {"title", i.title}, {"started_at", i.started_at}});
   }
-  return json{{"version", s.version}, {"account_id", s.account_id}, {"app_id", s.app_id},
-              {"salt", s.salt},       {"meetings", meetings},       {"intents", intents}};
+  return json{{"version", s.version},      {"account_id", s.account_id},
+              {"app_id", s.app_id},        {"salt", s.salt},
+              {"meetings", meetings},      {"intents", intents},
+              {"referenced", s.referenced}};
 }
 
 Result<State> from_json(const json& j) {
@@ -75,6 +127,7 @@ Result<State> from_json(const json& j) {
       ms.token_rotations = m.value("token_rotations", std::map<std::string, long>{});
       s.meetings.emplace(key, std::move(ms));
     }
+    s.referenced = j.value("referenced", std::map<std::string, std::set<std::string>>{});
     for (const auto& i : j.value("intents", json::array())) {
       s.intents.push_back({i.at("key"), i.value("title", ""), i.value("started_at", "")});
     }
