@@ -82,12 +82,14 @@ json writable(Resource r, const json& v) {
   return out;
 }
 
-// Replaces every string leaf by its scrubbed form, then by the configuration's references.
+// Replaces every free-text leaf by its scrubbed form (enum values are public vocabulary, not
+// secrets), then every referenced one by the configuration's reference.
 void protect_values(Resource r, json& fields, const model::References* refs,
                     const std::vector<SecretValue>& secrets) {
   model::for_each_leaf(r, json(fields), [&](const Field& f, const json& value) {
-    if (value.is_string()) model::set_path(fields, f.path, scrubbed(value, secrets));
-    if (value.is_array()) {
+    if (f.kind == model::Kind::String && value.is_string())
+      model::set_path(fields, f.path, scrubbed(value, secrets));
+    if (f.kind == model::Kind::StringList && value.is_array()) {
       json items = json::array();
       for (const auto& i : value) items.push_back(i.is_string() ? json(scrubbed(i, secrets)) : i);
       model::set_path(fields, f.path, items);
