@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config curl ca-certificates
   libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libcxxopts-dev
   libgtest-dev libgmock-dev libcurl4-openssl-dev libcpp-httplib-dev libssl-dev
+  libfyaml-dev libyaml-dev python3-jsonschema python3-yaml
 )
 
 missing=()

@@ -18,20 +18,6 @@ bool issues_token(OpKind k) {
   return k == OpKind::AddParticipant || k == OpKind::EditParticipant || k == OpKind::RotateToken;
 }
 
-// Records the digests of the secret values a POST or PUT just set (or erased).
-void record_digests(state::MeetingState& ms, const std::string& salt, const json& sent) {
-  for (const auto& f : model::fields(model::Resource::Meeting)) {
-    if (!f.has(model::kSecret)) continue;
-    std::string path(f.path);
-    const json* v = model::get_path(sent, path);
-    if (v != nullptr && v->is_string()) {
-      ms.digests[path] = model::secret_digest(salt, path, v->get<std::string>());
-    } else {
-      ms.digests.erase(path);
-    }
-  }
-}
-
 void remember_or_forget(state::MeetingState& ms, const json& object) {
   if (object.is_object()) return ms.remember(object);
   ms.updated_at.clear();  // unknown: the next plan reads it again
@@ -139,7 +125,7 @@ bool MeetingWork::create(const Operation& op, const Operation* status_op) {
   auto bound = run_.store.bind_created(mp_.key, [&](state::MeetingState& ms) {
     ms.id = id_;
     ms.remember(*made);
-    record_digests(ms, salt, *body);
+    ms.record_sent(salt, op.body, *body, /*replaces=*/true);
     ms.undelivered_tokens.insert(token_cpids_.begin(), token_cpids_.end());
   });
   run_.succeeded(mp_.key, op, bound);
@@ -210,7 +196,7 @@ bool MeetingWork::update(const Operation& op) {
   const std::string salt = run_.store.salt();
   auto journaled = run_.store.update(mp_.key, [&](state::MeetingState& ms) {
     remember_or_forget(ms, now);
-    if (op.kind == OpKind::ReplaceMeeting) record_digests(ms, salt, *body);
+    ms.record_sent(salt, op.body, *body, /*replaces=*/op.kind == OpKind::ReplaceMeeting);
     ms.deactivated = op.kind == OpKind::DeactivateMeeting;
   });
   run_.succeeded(mp_.key, op, journaled);

@@ -1,6 +1,7 @@
 #include "apply/steps.hpp"
 
 #include "api/observe.hpp"
+#include "model/field_table.hpp"
 #include "plan/diff.hpp"
 
 namespace rtk::apply {
@@ -13,9 +14,32 @@ api::ApiResult<std::vector<IntentResolution>> resolve_earlier_creates(api::Api& 
   return resolved;
 }
 
+namespace {
+
+// The state's cached object lacks secrets and referenced values. It may stand in for a GET
+// only when the configuration still supplies every such value it lacks: otherwise a PUT
+// built from it would erase them.
+bool cache_is_complete(const state::State& state, const std::string& key,
+                       const model::DesiredMeeting& desired) {
+  const state::MeetingState& ms = state.meetings.at(key);
+  if (auto it = state.referenced.find(key); it != state.referenced.end()) {
+    for (const auto& path : it->second) {
+      if (desired.references.count(path) == 0U) return false;
+    }
+  }
+  for (const auto& [path, digest] : ms.digests) {
+    const auto* f = model::find_field(model::Resource::Meeting, path);
+    bool returned_secret = f != nullptr && f->has(model::kSecret) && !f->has(model::kWriteOnly);
+    if (returned_secret && model::get_path(desired.fields, path) == nullptr) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 api::ApiResult<Planned> observe_and_plan(api::Api& api, const model::Project& project,
                                          const model::DesiredState& desired,
-                                         const state::State& state, bool allow_removals) {
+                                         const state::State& state, plan::Overrides overrides) {
   api::ObserveRequest request;
   for (const auto& [key, ms] : state.meetings) {
     auto wanted = desired.meetings.find(key);
@@ -23,7 +47,9 @@ api::ApiResult<Planned> observe_and_plan(api::Api& api, const model::Project& pr
       if (!ms.deactivated) request.also_bound.insert(ms.id);
       continue;
     }
-    request.bound[ms.id] = {ms.updated_at, ms.object};
+    request.bound[ms.id] = {ms.updated_at, cache_is_complete(state, key, wanted->second)
+                                               ? ms.object
+                                               : nlohmann::json::object()};
     if (wanted->second.participants_managed) request.participants_of.insert(ms.id);
   }
   auto observed = api::observe(api, request);
@@ -31,13 +57,14 @@ api::ApiResult<Planned> observe_and_plan(api::Api& api, const model::Project& pr
   Planned out;
   out.observed = std::move(observed).value();
   out.plan =
-      plan::build_plan(plan::PlanInput{project, desired, out.observed, state, allow_removals});
+      plan::build_plan(plan::PlanInput{project, desired, out.observed, state, overrides});
   return out;
 }
 
 Result<Unit> refresh_state(state::Store& store, const plan::Plan& plan,
                            const model::Observed* observed) {
   return store.update_all([&](state::State& s) {
+    for (const auto& [key, paths] : plan.referenced) s.referenced[key] = paths;
     for (auto& [key, ms] : s.meetings) {
       auto p = plan.protect.find(key);
       if (p != plan.protect.end()) ms.protect = p->second;

@@ -9,6 +9,7 @@
 #include "apply/intents.hpp"
 #include "model/desired.hpp"
 #include "model/observed.hpp"
+#include "plan/diff.hpp"
 #include "plan/plan.hpp"
 #include "state/store.hpp"
 
@@ -27,7 +28,7 @@ struct Planned {
 // Observes exactly what the plan needs (see api/observe) and builds the plan.
 api::ApiResult<Planned> observe_and_plan(api::Api& api, const model::Project& project,
                                          const model::DesiredState& desired,
-                                         const state::State& state, bool allow_removals);
+                                         const state::State& state, plan::Overrides overrides);
 
 // Caches what planning observed, and the protect flags, in the state (one fold).
 Result<Unit> refresh_state(state::Store& store, const plan::Plan& plan,

@@ -126,10 +126,10 @@ Result<Session> open_session(const cxxopts::ParseResult& args, const model::Proj
 // The plan to apply: the saved one if it still fits the world, else a fresh one.
 Result<apply::Planned> plan_or_check(Session& s, const config::Loaded& config,
                                      const std::optional<plan::SavedPlan>& saved,
-                                     bool allow_removals) {
+                                     plan::Overrides overrides) {
   if (!saved) {
     auto planned = apply::observe_and_plan(*s.client, config.project, config.desired,
-                                           s.store->snapshot(), allow_removals);
+                                           s.store->snapshot(), overrides);
     if (!planned) return Error{planned.error().message()};
     return std::move(planned).value();
   }
@@ -158,10 +158,10 @@ std::unique_ptr<apply::TokenSink> open_token_sink(const cxxopts::ParseResult& ar
 void add_apply_options(cxxopts::Options& options) {
   add_common_options(options);
   add_api_options(options);
+  add_safety_options(options);
   // clang-format off
   options.add_options("apply")
     ("auto-approve", "do not ask for confirmation (required without a terminal)")
-    ("allow-removals", "pass the safety limits on deactivations and participant removals")
     ("tokens-out", "append participants' join tokens to FILE as they arrive (JSON lines, mode 0600)", cxxopts::value<std::string>())
     ("lock-timeout", "seconds to wait for another apply's lock", cxxopts::value<int>()->default_value("0"))
     ("plan-file", "saved plan", cxxopts::value<std::string>());
@@ -218,7 +218,7 @@ int apply_command(int argc, char** argv) {
   if (!copts) return kExitError;
   auto session = open_session(args, config.project, *copts);
   if (!session) return fail(session.error().message);
-  auto planned = plan_or_check(*session, config, *saved, args.count("allow-removals") != 0U);
+  auto planned = plan_or_check(*session, config, *saved, safety_overrides(args));
   if (!planned) return fail(planned.error().message);
   const auto& plan = planned->plan;
   const bool blocked = !plan.errors.empty() || !plan.has_changes();

@@ -23,9 +23,9 @@ int plan_command(int argc, char** argv) {
   // clang-format off
   options.add_options("plan")
     ("out", "save the plan to FILE for `rtksync apply FILE`", cxxopts::value<std::string>())
-    ("detailed-exitcode", "exit 2 when there are changes")
-    ("allow-removals", "pass the safety limits on deactivations and participant removals");
+    ("detailed-exitcode", "exit 2 when there are changes");
   // clang-format on
+  add_safety_options(options);
   int code = kExitOk;
   auto run = start(options, argc, argv, code);
   if (!run) return code;
@@ -49,7 +49,7 @@ int plan_command(int argc, char** argv) {
       std::cerr << "note: " << r.note << " (apply will record this)\n";
     apply::apply_resolutions(*resolved, *state);
   }
-  auto planned = observe_and_plan(client, config, *state, args.count("allow-removals") != 0U);
+  auto planned = observe_and_plan(client, config, *state, safety_overrides(args));
   if (!planned) {
     std::cerr << "error: " << planned.error().message() << "\n";
     return kExitError;

@@ -64,9 +64,23 @@ std::optional<api::ClientOptions> client_options(const cxxopts::ParseResult& arg
   return o;
 }
 
+void add_safety_options(cxxopts::Options& options) {
+  // clang-format off
+  options.add_options("safety")
+    ("allow-removals", "pass the safety limits on deactivations, participant removals and "
+                       "protected meetings")
+    ("allow-updates", "pass the safety limit on mass updates (limits.max_update_percent)");
+  // clang-format on
+}
+
+plan::Overrides safety_overrides(const cxxopts::ParseResult& args) {
+  return {args.count("allow-removals") != 0U, args.count("allow-updates") != 0U};
+}
+
 api::ApiResult<apply::Planned> observe_and_plan(api::Api& api, const config::Loaded& config,
-                                                const state::State& state, bool allow_removals) {
-  return apply::observe_and_plan(api, config.project, config.desired, state, allow_removals);
+                                                const state::State& state,
+                                                plan::Overrides overrides) {
+  return apply::observe_and_plan(api, config.project, config.desired, state, overrides);
 }
 
 }  // namespace rtk::cli

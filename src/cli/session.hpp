@@ -12,6 +12,7 @@
 #include "apply/steps.hpp"
 #include "config/loader.hpp"
 #include "model/observed.hpp"
+#include "plan/diff.hpp"
 #include "plan/plan.hpp"
 #include "state/state.hpp"
 
@@ -22,9 +23,14 @@ namespace rtk::cli {
 std::optional<api::ClientOptions> client_options(const cxxopts::ParseResult& args,
                                                  const model::Project& project);
 
+// Adds --allow-removals and --allow-updates (plan and apply).
+void add_safety_options(cxxopts::Options& options);
+plan::Overrides safety_overrides(const cxxopts::ParseResult& args);
+
 // Observes exactly what the plan needs and builds the plan (apply/steps).
 api::ApiResult<apply::Planned> observe_and_plan(api::Api& api, const config::Loaded& config,
-                                                const state::State& state, bool allow_removals);
+                                                const state::State& state,
+                                                plan::Overrides overrides);
 
 bool stdout_is_tty();
 

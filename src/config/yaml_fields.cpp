@@ -56,6 +56,10 @@ std::optional<json> convert(const YAML::Node& n, const Field& f, const FileConte
       for (const auto& item : n) {
         if (!item.IsScalar())
           return fail("every item of " + std::string(f.name()) + " must be a string");
+        if (has_reference(item.Scalar())) {
+          return fail("${env:...} and ${file:...} references are not supported inside lists (" +
+                      std::string(f.name()) + ")");
+        }
         out.push_back(item.Scalar());
       }
       return out;
@@ -182,9 +186,11 @@ void read_fields(const YAML::Node& map, model::Resource r, const std::string& pa
           }
           return;
         }
+        std::string reference;  // the text a referenced value came from
         if (converted->is_string()) {
           const std::string text = converted->get<std::string>();
           if (has_reference(text)) {
+            reference = text;
             sink.references[path] = text;
             auto missing = missing_env(text, *ctx.env);
             if (!ctx.strict_env && !missing.empty()) {
@@ -213,6 +219,9 @@ void read_fields(const YAML::Node& map, model::Resource r, const std::string& pa
           }
         }
         if (auto problem = model::check_value(*f, *converted)) {
+          // A message may quote the value: quote the reference instead.
+          if (!reference.empty())
+            problem = scrub(*problem, converted->get<std::string>(), reference);
           ctx.diags->error(ctx.pos(value), *problem);
           return;
         }

@@ -19,9 +19,57 @@
 
 namespace rtk::state {
 
+namespace {
+
+bool has_reference(const json* v) {
+  if (v == nullptr || !v->is_string()) return false;
+  const auto& s = v->get_ref<const std::string&>();
+  return s.find("${env:") != std::string::npos || s.find("${file:") != std::string::npos;
+}
+
+}  // namespace
+
 void MeetingState::remember(const json& observed) {
   object = model::without_secrets(model::Resource::Meeting, observed);
   updated_at = observed.value("updated_at", "");
+}
+
+namespace {
+
+std::string digest_of(const std::string& salt, const std::string& path, const json& value) {
+  return model::secret_digest(salt, path,
+                              value.is_string() ? value.get<std::string>() : value.dump());
+}
+
+
+}  // namespace
+
+// The meeting as the file may hold it: each referenced value it caches becomes a digest.
+MeetingState without_referenced(MeetingState ms, const std::set<std::string>& paths,
+                                const std::string& salt) {
+  for (const auto& path : paths) {
+    if (const json* v = model::get_path(ms.object, path)) {
+      ms.digests[path] = digest_of(salt, path, *v);
+      model::erase_path(ms.object, path);
+    }
+  }
+  return ms;
+}
+
+void MeetingState::record_sent(const std::string& salt, const json& sent, const json& resolved,
+                               bool replaces) {
+  for (const auto& f : model::fields(model::Resource::Meeting)) {
+    if (f.kind == model::Kind::Object) continue;
+    const std::string path(f.path);
+    const json* value = model::get_path(resolved, path);
+    const bool from_reference = has_reference(model::get_path(sent, path));
+    if (value != nullptr && (from_reference || f.has(model::kSecret))) {
+      digests[path] = digest_of(salt, path, *value);
+      model::erase_path(object, path);
+    } else if (value != nullptr || (replaces && f.has(model::kSecret))) {
+      digests.erase(path);  // sent literally (no longer a secret here), or erased by a PUT
+    }
+  }
 }
 
 void State::drop_intent(const std::string& key) {
@@ -71,11 +119,18 @@ CreateIntent intent_from_json(const json& i) {
 
 json to_json(const State& s) {
   json meetings = json::object();
-  for (const auto& [key, m] : s.meetings) meetings[key] = to_json(m);
+  for (const auto& [key, kept] : s.meetings) {
+    auto policy = s.referenced.find(key);
+    meetings[key] = to_json(policy == s.referenced.end()
+                                ? kept
+                                : without_referenced(kept, policy->second, s.salt));
+  }
   json intents = json::array();
   for (const auto& i : s.intents) intents.push_back(to_json(i));
-  return json{{"version", s.version}, {"account_id", s.account_id}, {"app_id", s.app_id},
-              {"salt", s.salt},       {"meetings", meetings},       {"intents", intents}};
+  return json{{"version", s.version},      {"account_id", s.account_id},
+              {"app_id", s.app_id},        {"salt", s.salt},
+              {"meetings", meetings},      {"intents", intents},
+              {"referenced", s.referenced}};
 }
 
 Result<State> from_json(const json& j) {
@@ -92,8 +147,10 @@ Result<State> from_json(const json& j) {
     for (const auto& [key, m] : j.at("meetings").items()) {
       s.meetings.emplace(key, meeting_from_json(m));
     }
-    for (const auto& i : j.value("intents", json::array()))
+    s.referenced = j.value("referenced", std::map<std::string, std::set<std::string>>{});
+    for (const auto& i : j.value("intents", json::array())) {
       s.intents.push_back(intent_from_json(i));
+    }
     return s;
   } catch (const json::exception& e) {
     return Error{std::string("state file is not valid: ") + e.what()};

@@ -26,15 +26,20 @@ struct MeetingState {
   json object = json::object();  // last observed full object
   bool protect = false;
   bool deactivated = false;                     // deactivated by rtksync (key left the YAML)
-  std::map<std::string, std::string> digests;   // write-only path -> salted digest
+  std::map<std::string, std::string> digests;   // secret or referenced path -> salted digest
   std::map<std::string, long> token_rotations;  // custom_participant_id -> last rotation
   // Participants whose current join token was issued but never written to a tokens file
   // (the run died, the answer had no token, or the write failed): the next apply rotates them.
   std::set<std::string> undelivered_tokens;
 
   // Keeps an observed meeting as the cache: its updated_at, and the object without any
-  // secret field (the file is committed).
+  // secret field (the file is committed; referenced values are dropped when it is written).
   void remember(const json& observed);
+  // After a POST, PATCH or PUT: records a salted digest of every secret field and every value
+  // that came from a reference in what was sent (sent: the body with reference texts;
+  // resolved: the same body as sent over the wire), and drops them from the cache. A PUT
+  // (replaces) erases write-only fields it did not carry, so their digests go too.
+  void record_sent(const std::string& salt, const json& sent, const json& resolved, bool replaces);
 };
 
 // A create in flight: journaled before the POST, dropped when its outcome is known. The
@@ -54,6 +59,10 @@ struct State {
   std::string salt;
   std::map<std::string, MeetingState> meetings;  // by key
   std::vector<CreateIntent> intents;
+  // key -> paths whose values come from ${env:...}/${file:...} references in the
+  // configuration: secrets wherever they land. The file never holds such a value: when it is
+  // written, a cached one is replaced by its salted digest (what the plan compares).
+  std::map<std::string, std::set<std::string>> referenced;
 
   [[nodiscard]] const MeetingState* find(const std::string& key) const {
     auto it = meetings.find(key);
@@ -64,9 +73,13 @@ struct State {
   void drop_intent(const std::string& key);
 };
 
+// The file's content: referenced values of cached objects become salted digests.
 json to_json(const State& s);
 Result<State> from_json(const json& j);
 json to_json(const MeetingState& m);
+// The meeting as the file may hold it: each referenced value it caches becomes a digest.
+MeetingState without_referenced(MeetingState ms, const std::set<std::string>& paths,
+                                const std::string& salt);
 MeetingState meeting_from_json(const json& m);
 json to_json(const CreateIntent& i);
 CreateIntent intent_from_json(const json& i);

@@ -21,20 +21,27 @@ Result<Unit> Store::journal(const json& entry) {
   return appended;
 }
 
+json Store::record_of(const std::string& key) const {
+  const MeetingState& ms = state_.meetings.at(key);
+  auto policy = state_.referenced.find(key);
+  // The journal holds what the file would: referenced values only as digests.
+  return to_json(policy == state_.referenced.end()
+                     ? ms
+                     : without_referenced(ms, policy->second, state_.salt));
+}
+
 Result<Unit> Store::update(const std::string& key, const std::function<void(MeetingState&)>& fn) {
   std::lock_guard lock(mu_);
-  auto& ms = state_.meetings[key];
-  fn(ms);
-  return journal(json{{"meeting", key}, {"state", to_json(ms)}});
+  fn(state_.meetings[key]);
+  return journal(json{{"meeting", key}, {"state", record_of(key)}});
 }
 
 Result<Unit> Store::bind_created(const std::string& key,
                                  const std::function<void(MeetingState&)>& fn) {
   std::lock_guard lock(mu_);
-  auto& ms = state_.meetings[key];
-  fn(ms);
+  fn(state_.meetings[key]);
   state_.drop_intent(key);
-  return journal(json{{"meeting", key}, {"state", to_json(ms)}, {"drop_intent", key}});
+  return journal(json{{"meeting", key}, {"state", record_of(key)}, {"drop_intent", key}});
 }
 
 Result<Unit> Store::add_intent(const CreateIntent& intent) {

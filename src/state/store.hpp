@@ -49,6 +49,7 @@ class Store {
 
  private:
   Result<Unit> journal(const json& entry);  // mu_ held
+  json record_of(const std::string& key) const;  // mu_ held
   Result<Unit> fold_locked();               // mu_ held
 
   std::string path_;

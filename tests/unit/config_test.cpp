@@ -67,9 +67,9 @@ TEST(Config, ValidMeetingLoadsWithPositions) {
 }
 
 TEST(Config, YamlSyntaxError) {
-  EXPECT_EQ(
-      diags_of("meetings:\n  a:\n    title: [oops\n"),
-      (std::vector<std::string>{"m.yaml:4:1: error: YAML syntax: end of sequence flow not found"}));
+  EXPECT_EQ(diags_of("meetings:\n  a:\n    title: [oops\n"),
+            (std::vector<std::string>{
+                "m.yaml:4:1: error: YAML syntax: flow sequence without a closing bracket"}));
 }
 
 TEST(Config, WrongTypes) {
@@ -240,6 +240,49 @@ TEST(Config, ParticipantsAbsentMeansUnmanaged) {
   auto p = parse("meetings:\n  a: { title: x }\n  b: { title: y, participants: [] }\n");
   EXPECT_FALSE(p.desired.meetings.at("a").participants_managed);
   EXPECT_TRUE(p.desired.meetings.at("b").participants_managed);
+}
+
+TEST(Config, SharedTitlesWarn) {
+  auto dir = std::filesystem::path(::testing::TempDir()) / "rtk-shared-titles";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "meetings");
+  std::ofstream(dir / "rtksync.yaml") << "account_id: a\napp_id: b\n";
+  std::ofstream(dir / "meetings/one.yaml") << "meetings:\n  a: { title: Standup }\n";
+  std::ofstream(dir / "meetings/two.yaml")
+      << "meetings:\n  b:\n    title: Standup\n  c: { title: Other }\n";
+  LoadOptions o;
+  o.config_path = (dir / "rtksync.yaml").string();
+  o.env = fake_env({});
+  auto loaded = load(o);
+  auto sorted = loaded.diagnostics.sorted();
+  ASSERT_EQ(sorted.size(), 1U);
+  EXPECT_EQ(format(sorted[0]), (dir / "meetings/two.yaml").string() +
+                                   ":3:12: warning: meetings a and b share the title \"Standup\" "
+                                   "(a at " +
+                                   (dir / "meetings/one.yaml").string() +
+                                   ":2:15); import --by-title cannot tell them apart");
+  EXPECT_FALSE(loaded.diagnostics.has_errors());
+}
+
+TEST(Config, LimitsIncludeTheMassUpdateThreshold) {
+  auto dir = std::filesystem::path(::testing::TempDir()) / "rtk-limits";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "rtksync.yaml") << "account_id: a\napp_id: b\ninclude: []\nlimits:\n"
+                                         "  max_update_percent: 50\n  min_updates: 2\n"
+                                         "  max_updates_percent: 1\n";
+  LoadOptions o;
+  o.config_path = (dir / "rtksync.yaml").string();
+  o.env = fake_env({});
+  auto loaded = load(o);
+  EXPECT_EQ(loaded.project.limits.max_update_percent, 50);
+  EXPECT_EQ(loaded.project.limits.min_updates, 2);
+  auto sorted = loaded.diagnostics.sorted();
+  ASSERT_EQ(sorted.size(), 1U);
+  EXPECT_NE(format(sorted[0]).find(":7:3: error: unknown key max_updates_percent in limits; did "
+                                   "you mean `max_update_percent`?"),
+            std::string::npos)
+      << format(sorted[0]);
 }
 
 TEST(Glob, DoubleStarMatchesAnyDepth) {

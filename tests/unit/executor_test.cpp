@@ -102,7 +102,7 @@ class World {
       if (!apply::resolve_earlier_creates(api, *loaded)) return out;
       state::Store store(state_path(), std::move(loaded).value(), std::move(journal));
       EXPECT_TRUE(store.open().ok());
-      auto planned = apply::observe_and_plan(api, project_, desired(yaml), store.snapshot(), false);
+      auto planned = apply::observe_and_plan(api, project_, desired(yaml), store.snapshot(), {});
       EXPECT_TRUE(planned.ok()) << planned.error().message();
       if (!planned) return out;
       EXPECT_TRUE(planned->plan.errors.empty()) << planned->plan.errors.front();
@@ -125,7 +125,7 @@ class World {
     auto loaded = state::load(state_path(), kFakeAccount, kFakeApp);
     EXPECT_TRUE(loaded.ok());
     EXPECT_TRUE(apply::resolve_earlier_creates(api_, *loaded).ok());
-    auto planned = apply::observe_and_plan(api_, project_, desired(yaml), *loaded, false);
+    auto planned = apply::observe_and_plan(api_, project_, desired(yaml), *loaded, {});
     EXPECT_TRUE(planned.ok());
     return planned ? planned->plan : plan::Plan{};
   }
@@ -320,7 +320,7 @@ TEST(Executor, WithoutATokensSinkTokensAreCountedNotKept) {
   state::Store store(w.state_path(), std::move(loaded).value());
   ASSERT_TRUE(store.open().ok());
   auto planned = apply::observe_and_plan(w.api(), model::Project{}, w.desired(kAfter),
-                                         store.snapshot(), false);
+                                         store.snapshot(), {});
   ASSERT_TRUE(planned.ok());
   apply::ApplyOptions options{.parallelism = 1, .tokens = nullptr};
   auto report = apply::execute(planned->plan, w.api(), store, options, nullptr);
