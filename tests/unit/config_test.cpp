@@ -10,6 +10,7 @@
 #include "config/glob.hpp"
 #include "config/loader.hpp"
 #include "config/references.hpp"
+#include "config/yaml_fields.hpp"
 
 namespace rtk::config {
 namespace {
@@ -240,6 +241,29 @@ TEST(Config, ParticipantsAbsentMeansUnmanaged) {
   auto p = parse("meetings:\n  a: { title: x }\n  b: { title: y, participants: [] }\n");
   EXPECT_FALSE(p.desired.meetings.at("a").participants_managed);
   EXPECT_TRUE(p.desired.meetings.at("b").participants_managed);
+}
+
+// for_each_entry once bound a reference into yaml-cpp's temporary iterator proxy: every key
+// it read was already destroyed (ASan: stack-use-after-scope on the first mapping loaded).
+// Under ASan this fails without the fix; everywhere it pins keys, values and positions.
+TEST(YamlFields, ForEachEntryPassesLiveKeysValuesAndPositions) {
+  const YAML::Node doc = YAML::Load("a: 1\nb: [x, y]\na: 3\nc: {d: e}\n");
+  Diagnostics diags;
+  const EnvLookup env = fake_env({});
+  const FileContext ctx{"m.yaml", ".", &env, &diags};
+  std::vector<std::string> seen;
+  for_each_entry(
+      doc, ctx, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+        auto at = ctx.pos(key_node);
+        std::string shape = value.IsScalar() ? value.Scalar() : value.IsSequence() ? "list" : "map";
+        seen.push_back(key + "@" + std::to_string(at.line) + ":" + std::to_string(at.col) + "=" +
+                       shape);
+      });
+  EXPECT_EQ(seen, (std::vector<std::string>{"a@1:1=1", "b@2:1=list", "c@4:1=map"}));
+  std::vector<std::string> lines;
+  for (const auto& d : diags.sorted()) lines.push_back(format(d));
+  EXPECT_EQ(lines,
+            (std::vector<std::string>{"m.yaml:3:1: error: duplicate key a (first at line 1)"}));
 }
 
 TEST(Glob, DoubleStarMatchesAnyDepth) {
