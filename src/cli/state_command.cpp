@@ -149,9 +149,10 @@ int import_command(int argc, char** argv) {
       state::load(path, config.project.account_id, config.project.app_id);  // under the lock
   if (!fresh) return kExitError;
   st = std::move(fresh).value();
-  auto protect_of = [&](const std::string& key) {
-    auto it = config.desired.meetings.find(key);
-    return it != config.desired.meetings.end() && it->second.protect;
+  // An init-capture: clang before 16 cannot capture a structured binding (C++20 allows it).
+  auto protect_of = [&desired = config.desired](const std::string& key) {
+    auto it = desired.meetings.find(key);
+    return it != desired.meetings.end() && it->second.protect;
   };
   if (args->count("by-title") != 0U) {
     auto all = client.list_meetings();
