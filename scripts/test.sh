@@ -21,7 +21,6 @@ stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=(format release asan tidy)
 jobs=$(nproc)
 results=$(mktemp)  # ctest's closing line of each run, printed again at the very end
-trap 'rm -f "$results"' EXIT
 
 sources() { git ls-files -- "src/*.$1" "tests/*.$1" "bench/*.$1"; }
 
@@ -84,17 +83,17 @@ stage_tidy() {
   echo "clang-tidy: $(sources cpp | wc -l) files clean"
 }
 
-# Seconds of CPU used by finished child processes so far (user + system).
-child_cpu() {
-  local f
-  f=$(mktemp)
-  times >"$f"
-  awk 'NR == 2 {
+# Seconds of CPU used so far by finished child processes (user + system), in $cpu. Not a
+# $(function): `times` in a subshell would report the subshell's own children.
+cpu_file=$(mktemp)
+trap 'rm -f "$results" "$cpu_file"' EXIT
+read_cpu() {
+  times >"$cpu_file"
+  cpu=$(awk 'NR == 2 {
     t = 0
     for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] }
     printf "%d", t
-  }' "$f"
-  rm -f "$f"
+  }' "$cpu_file")
 }
 mmss() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 
@@ -109,13 +108,15 @@ for stage in "${stages[@]}"; do
   declare -F "stage_$stage" >/dev/null || { echo "unknown stage: $stage" >&2; exit 2; }
   echo "== $stage"
   t0=$SECONDS
-  c0=$(child_cpu)
+  read_cpu
+  c0=$cpu
   # A subshell outside any || list, so that set -e holds inside the stage.
   set +e
   (set -e; "stage_$stage")
   status=$?
   set -e
-  row "$stage" "$(mmss $((SECONDS - t0)))" "$(mmss $(($(child_cpu) - c0)))" \
+  read_cpu
+  row "$stage" "$(mmss $((SECONDS - t0)))" "$(mmss $((cpu - c0)))" \
     "$([ $status -eq 0 ] && echo ok || echo FAILED)"
   [ $status -eq 0 ] || failed+=("$stage")
 done

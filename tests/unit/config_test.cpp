@@ -16,7 +16,7 @@ namespace rtk::config {
 namespace {
 
 EnvLookup fake_env(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& n) -> std::optional<std::string> {
+  return [vars = std::move(vars)](const std::string& n) -> std::optional<std::string> {
     auto it = vars.find(n);
     if (it == vars.end()) return std::nullopt;
     return it->second;
@@ -194,6 +194,8 @@ TEST(Config, UrlsAndCrossFieldRules) {
       d,
       (std::vector<std::string>{
           "m.yaml:3:23: warning: summarize_on_end needs transcription; set ai_config.transcription",
+          // Long messages are split over two lines on purpose (the 100-column limit).
+          // NOLINTNEXTLINE(bugprone-suspicious-missing-comma)
           "m.yaml:5:42: error: rtmp_url must be a URL (scheme://host/...), got "
           "\"live.example.com\"",
           "m.yaml:7:30: error: audio codec cannot be set when video codec is VP8 (the API forces "
