@@ -97,7 +97,8 @@ std::optional<Invocation> start(cxxopts::Options& options, int argc, char** argv
   if (!format) return std::nullopt;
   auto config = load_config(*args, std::cerr);
   if (!config) return std::nullopt;
-  return Invocation{std::move(*args), *format, std::move(*config)};
+  // A copy: cxxopts::ParseResult declares a copy constructor and no move constructor.
+  return Invocation{*args, *format, std::move(*config)};
 }
 
 std::string state_path_of(const model::Project& project) {

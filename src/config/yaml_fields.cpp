@@ -133,8 +133,11 @@ void for_each_entry(
     const YAML::Node& map, const FileContext& ctx,
     const std::function<void(const std::string&, const YAML::Node&, const YAML::Node&)>& fn) {
   std::map<std::string, model::SourcePos> seen;
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    const YAML::Node& key = it->first;
+  // yaml-cpp iterators yield entries by value, and `it->first` is a member of a temporary
+  // proxy: a reference bound to it dangles (ASan: stack-use-after-scope). The range-for
+  // keeps each entry alive for the whole iteration.
+  for (const auto& entry : map) {
+    const YAML::Node& key = entry.first;
     if (!key.IsScalar()) {
       ctx.diags->error(ctx.pos(key), "keys must be plain strings");
       continue;
@@ -146,7 +149,7 @@ void for_each_entry(
                                   std::to_string(prev->second.line) + ")");
       continue;
     }
-    fn(key.Scalar(), key, it->second);
+    fn(key.Scalar(), key, entry.second);
   }
 }
 

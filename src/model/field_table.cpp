@@ -235,7 +235,6 @@ std::string_view kind_name(Kind k) {
     case Kind::Number:
       return "number";
     case Kind::String:
-      return "string";
     case Kind::Enum:
       return "string";
     case Kind::StringList:
