@@ -56,8 +56,7 @@ api::ApiResult<Planned> observe_and_plan(api::Api& api, const model::Project& pr
   if (!observed) return observed.error();
   Planned out;
   out.observed = std::move(observed).value();
-  out.plan =
-      plan::build_plan(plan::PlanInput{project, desired, out.observed, state, overrides});
+  out.plan = plan::build_plan(plan::PlanInput{project, desired, out.observed, state, overrides});
   return out;
 }
 

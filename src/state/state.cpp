@@ -41,7 +41,6 @@ std::string digest_of(const std::string& salt, const std::string& path, const js
                               value.is_string() ? value.get<std::string>() : value.dump());
 }
 
-
 }  // namespace
 
 // The meeting as the file may hold it: each referenced value it caches becomes a digest.
@@ -121,9 +120,8 @@ json to_json(const State& s) {
   json meetings = json::object();
   for (const auto& [key, kept] : s.meetings) {
     auto policy = s.referenced.find(key);
-    meetings[key] = to_json(policy == s.referenced.end()
-                                ? kept
-                                : without_referenced(kept, policy->second, s.salt));
+    meetings[key] = to_json(
+        policy == s.referenced.end() ? kept : without_referenced(kept, policy->second, s.salt));
   }
   json intents = json::array();
   for (const auto& i : s.intents) intents.push_back(to_json(i));

@@ -25,9 +25,8 @@ json Store::record_of(const std::string& key) const {
   const MeetingState& ms = state_.meetings.at(key);
   auto policy = state_.referenced.find(key);
   // The journal holds what the file would: referenced values only as digests.
-  return to_json(policy == state_.referenced.end()
-                     ? ms
-                     : without_referenced(ms, policy->second, state_.salt));
+  return to_json(
+      policy == state_.referenced.end() ? ms : without_referenced(ms, policy->second, state_.salt));
 }
 
 Result<Unit> Store::update(const std::string& key, const std::function<void(MeetingState&)>& fn) {

@@ -48,9 +48,9 @@ class Store {
   [[nodiscard]] std::string salt() const;
 
  private:
-  Result<Unit> journal(const json& entry);  // mu_ held
+  Result<Unit> journal(const json& entry);       // mu_ held
   json record_of(const std::string& key) const;  // mu_ held
-  Result<Unit> fold_locked();               // mu_ held
+  Result<Unit> fold_locked();                    // mu_ held
 
   std::string path_;
   mutable std::mutex mu_;

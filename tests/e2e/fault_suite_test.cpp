@@ -230,7 +230,9 @@ TEST_P(FaultSuite, TwoHundredMeetingsConvergeUnderDropsAndErrors) {
   Repo repo({"--drop-rate", "0.2", "--error-rate", "0.1", "--seed", seed});
   const Rooms rooms = new_rooms(200, 3);
   write_yaml(repo, rooms);
-  const std::vector<std::string> api{"--retry-base-ms", "1", "--max-retries", "8"};
+  // The budget is the real one (1,200 per 300 s) unless raised: these runs send more.
+  const std::vector<std::string> api{"--retry-base-ms", "1",        "--max-retries", "8",
+                                     "--rate-limit",    "1000000/1"};
   std::vector<fs::path> token_files;
   std::string log;
   size_t bound_by_marker = 0;
@@ -377,7 +379,9 @@ TEST(KillSuite, KilledUnderFaultsThenRerunUntilConverged) {
   Repo repo({"--drop-rate", "0.2", "--error-rate", "0.1", "--seed", "7"});
   Rooms rooms = new_rooms(5, 2);
   rooms[1].title = "";  // untitled: the marker must go from an unmanaged title too
-  const std::vector<std::string> api{"--retry-base-ms", "1", "--max-retries", "8"};
+  // The budget is the real one (1,200 per 300 s) unless raised: these runs send more.
+  const std::vector<std::string> api{"--retry-base-ms", "1",        "--max-retries", "8",
+                                     "--rate-limit",    "1000000/1"};
   const char* env = std::getenv("RTKSYNC_KILL_TRIALS");  // more for a local soak
   const int trials = env != nullptr && std::atoi(env) > 0 ? std::atoi(env) : 8;
   for (int trial = 1; trial <= trials; ++trial) {

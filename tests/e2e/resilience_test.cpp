@@ -14,7 +14,8 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kFast{"--retry-base-ms", "1", "--max-retries", "8"};
+const std::vector<std::string> kFast{"--retry-base-ms", "1",        "--max-retries", "8",
+                                     "--rate-limit",    "1000000/1"};
 
 // Every title once, and every example participant present.
 void expect_examples_converged(Repo& repo) {

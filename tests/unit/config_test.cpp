@@ -286,6 +286,8 @@ TEST(Config, LimitsIncludeTheMassUpdateThreshold) {
                                    "you mean `max_update_percent`?"),
             std::string::npos)
       << format(sorted[0]);
+}
+
 // for_each_entry once bound a reference into yaml-cpp's temporary iterator proxy: every key
 // it read was already destroyed (ASan: stack-use-after-scope on the first mapping loaded).
 // Under ASan this fails without the fix; everywhere it pins keys, values and positions.

@@ -319,8 +319,8 @@ TEST(Executor, WithoutATokensSinkTokensAreCountedNotKept) {
   auto loaded = state::load(w.state_path(), kFakeAccount, kFakeApp);
   state::Store store(w.state_path(), std::move(loaded).value());
   ASSERT_TRUE(store.open().ok());
-  auto planned = apply::observe_and_plan(w.api(), model::Project{}, w.desired(kAfter),
-                                         store.snapshot(), {});
+  auto planned =
+      apply::observe_and_plan(w.api(), model::Project{}, w.desired(kAfter), store.snapshot(), {});
   ASSERT_TRUE(planned.ok());
   apply::ApplyOptions options{.parallelism = 1, .tokens = nullptr};
   auto report = apply::execute(planned->plan, w.api(), store, options, nullptr);
