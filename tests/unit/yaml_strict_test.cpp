@@ -36,7 +36,7 @@ std::vector<fs::path> cases(const std::string& dir) {
   return out;
 }
 
-EnvLookup env_with(std::map<std::string, std::string> vars) {
+EnvLookup env_with(const std::map<std::string, std::string>& vars) {
   return [vars](const std::string& n) -> std::optional<std::string> {
     auto it = vars.find(n);
     if (it == vars.end()) return std::nullopt;
