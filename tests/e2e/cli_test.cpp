@@ -7,15 +7,12 @@
 
 #include "state/lock.hpp"
 #include "support/repo.hpp"
+#include "support/text.hpp"
 
 namespace rtk::testing {
 namespace {
 
 using nlohmann::json;
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 const char* kTwoMeetings = R"(meetings:
   standup:

@@ -7,19 +7,13 @@
 #include <sstream>
 
 #include "support/repo.hpp"
+#include "support/text.hpp"
 
 namespace rtk::testing {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 const char* kLeakyMeetings = R"(meetings:
   leaky:

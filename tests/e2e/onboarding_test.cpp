@@ -8,23 +8,13 @@
 #include <sstream>
 
 #include "support/repo.hpp"
+#include "support/text.hpp"
 
 namespace rtk::testing {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 TEST(Onboarding, ImportRefusesAKeyNotInTheConfiguration) {
   Repo repo;
