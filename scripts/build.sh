@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Installs missing Debian packages, then configures and builds into ./build (Release).
+# Other builds (ASan+UBSan, TSan, clang) are presets: see CMakePresets.json and the README.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-generator=()
-command -v ninja >/dev/null && generator=(-G Ninja)
 if [ ! -f build/CMakeCache.txt ]; then
-  cmake -S . -B build "${generator[@]}" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --preset release >/dev/null
 fi
 cmake --build build --parallel "$(nproc)"

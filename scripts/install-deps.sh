@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages rtksync builds and tests with, only those missing.
+# Installs the Debian 12 packages rtksync builds and tests with, only those missing:
+# the compilers (GCC, whose ASan/UBSan/TSan runtimes come with it, and clang), the
+# checkers scripts/test.sh runs (clang-tidy, clang-format), and the libraries.
 # Safe to run repeatedly; needs root (or sudo) only when something is missing.
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config curl ca-certificates
+  build-essential cmake ninja-build pkg-config curl ca-certificates
+  clang clang-tidy clang-format
   libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libcxxopts-dev
   libgtest-dev libgmock-dev libcurl4-openssl-dev libcpp-httplib-dev libssl-dev
-  python3 python3-jsonschema
+  python3 libfyaml-dev libyaml-dev python3-jsonschema python3-yaml
 )
 
 missing=()

@@ -83,7 +83,8 @@ HttpTransport::HttpTransport(TransportOptions options)
   curl_share_setopt(shared_->share, CURLSHOPT_USERDATA, shared_.get());
   curl_share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
   curl_share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-  curl_share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+  // Not CURL_LOCK_DATA_CONNECT: libcurl documents a shared connection cache as unsupported
+  // across concurrent threads. Each pooled handle keeps its own connections instead.
 }
 
 HttpTransport::~HttpTransport() {
@@ -114,6 +115,9 @@ TransportResult HttpTransport::perform(const HttpRequest& request) {
   CURL* h = static_cast<CURL*>(take_handle());
   curl_easy_reset(h);
   curl_easy_setopt(h, CURLOPT_SHARE, shared_->share);
+  // A handle runs one transfer at a time, so one kept connection is all it can reuse. More
+  // only linger: each Fresh request adds one, and libcurl keeps up to 5 per handle by default.
+  curl_easy_setopt(h, CURLOPT_MAXCONNECTS, 1L);
   TransportResult result;
   std::string url = options_.base_url + request.path;
   std::string auth = "Authorization: Bearer " + options_.token;
@@ -133,7 +137,9 @@ TransportResult HttpTransport::perform(const HttpRequest& request) {
   // gzip only: advertising every encoding makes brotli-capable servers spend milliseconds
   // compressing small JSON answers at brotli quality 11.
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "gzip");
-  curl_easy_setopt(h, CURLOPT_TIMEOUT, options_.timeout_s);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(std::max<long>(1, request.timeout.count())));
+  if (request.connection == Connection::Fresh) curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_s);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);

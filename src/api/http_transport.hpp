@@ -1,8 +1,19 @@
-// api/http_transport: one HTTP exchange over libcurl. Easy handles are pooled and share a
-// connection, DNS and TLS-session cache, so concurrent requests reuse keep-alive
-// connections. Knows nothing of RealtimeKit; never logs bodies or headers.
+// api/http_transport: one HTTP exchange over libcurl. Knows nothing of RealtimeKit; never logs
+// bodies or headers.
+//
+// Threads: easy handles are pooled; a handle is used by one thread at a time and keeps its own
+// keep-alive connections (libcurl does not support sharing a connection cache between
+// concurrent threads). The handles share only what libcurl supports sharing across threads
+// with locks: the DNS cache and TLS sessions.
+//
+// At most once: a request marked Connection::Fresh goes out on a new connection. libcurl
+// re-sends a request by itself only when a *reused* connection dies before the answer, so a
+// fresh connection makes a second send impossible; the cost is one TCP (and TLS) handshake.
+// A handle keeps one connection (CURLOPT_MAXCONNECTS 1), so the fresh one replaces it instead
+// of piling up beside it.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -15,16 +26,20 @@ namespace rtk::api {
 struct TransportOptions {
   std::string base_url;  // e.g. https://api.cloudflare.com/client/v4
   std::string token;     // bearer token; only ever placed in the Authorization header
-  long timeout_s = 30;
   long connect_timeout_s = 10;
   bool insecure = false;
   std::string user_agent;
 };
 
+// Whether a request may go out on a kept-alive connection.
+enum class Connection { MayReuse, Fresh };
+
 struct HttpRequest {
   std::string method;  // GET POST PATCH PUT DELETE
   std::string path;    // appended to base_url, query included
   std::string body;    // JSON, or empty
+  Connection connection = Connection::MayReuse;
+  std::chrono::milliseconds timeout{30000};  // this attempt's whole exchange
 };
 
 struct HttpResponse {
@@ -55,7 +70,7 @@ class HttpTransport {
 
   TransportResult perform(const HttpRequest& request);
 
-  struct Shared;  // libcurl share handle and its locks
+  struct Shared;  // libcurl share handle (DNS, TLS sessions) and its locks
 
  private:
   void* take_handle();

@@ -1,15 +1,16 @@
 // api/observe: fetches what the planner needs and nothing more: the meeting list (all
 // pages), a GET only for bound meetings whose updated_at moved since the state's copy (or
-// for every bound meeting with full_refresh, or one the list does not show: some servers
-// hide INACTIVE meetings from it), and the participant lists of meetings whose participants
-// are managed. Concurrent.
+// for every bound meeting with Refresh::Full), and the participant lists of meetings whose
+// participants are managed. A bound meeting missing from the list is confirmed with a GET
+// before it is reported missing (a list may hide some meetings, e.g. INACTIVE ones).
+// Requests run on one pool of api.parallelism().
 #pragma once
 
 #include <map>
 #include <set>
 #include <string>
 
-#include "api/client.hpp"
+#include "api/api.hpp"
 #include "model/observed.hpp"
 
 namespace rtk::api {
@@ -19,14 +20,18 @@ struct BoundMeeting {
   json cached;             // the state's copy of the object
 };
 
+// Which bound meetings to GET. Changed: those whose list updated_at moved since the state's
+// copy. Full (plan --refresh=full): every one, which sees changes a server makes without
+// moving updated_at.
+enum class Refresh { Changed, Full };
+
 struct ObserveRequest {
-  std::map<std::string, BoundMeeting> bound;  // by meeting id
+  std::map<std::string, BoundMeeting> bound;  // by meeting id: the full object is needed
+  std::set<std::string> also_bound;           // ids whose existence and summary suffice
   std::set<std::string> participants_of;      // meeting ids whose participants to list
-  // GET every bound meeting instead of trusting an unchanged list updated_at (plan
-  // --refresh=full): sees changes a server makes without moving updated_at.
-  bool full_refresh = false;
+  Refresh refresh = Refresh::Changed;
 };
 
-ApiResult<model::Observed> observe(Client& client, const ObserveRequest& request);
+ApiResult<model::Observed> observe(Api& api, const ObserveRequest& request);
 
 }  // namespace rtk::api

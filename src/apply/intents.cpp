@@ -1,78 +1,78 @@
 #include "apply/intents.hpp"
-
-#include <algorithm>
-#include <ctime>
+#include "model/create_marker.hpp"
+#include "model/json_path.hpp"
 
 namespace rtk::apply {
 namespace {
 
-// ISO time minus a minute, compared as text (same fixed format).
-std::string minus_a_minute(const std::string& iso) {
-  std::tm tm{};
-  if (strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return iso;
-  std::time_t t = timegm(&tm) - 60;
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return buf;
+std::optional<json> carrying(const std::vector<json>& meetings, const std::string& nonce) {
+  for (const auto& m : meetings) {
+    if (model::create_nonce_of(model::string_at(m, "title")) == nonce) return m;
+  }
+  return std::nullopt;
+}
+
+api::ApiError unresolvable(const state::CreateIntent& intent) {
+  api::ApiError e;
+  e.kind = api::ApiError::Kind::OutcomeUnknown;
+  e.method = "POST";
+  e.path = "/meetings";
+  e.detail = "meeting " + intent.key +
+             ": an interrupted create from an older rtksync carries no marker, so the meeting "
+             "it may have made cannot be told apart from others titled \"" +
+             intent.title + "\". Look for it by hand: `rtksync import " + intent.key +
+             " ID` binds it; if none exists, remove the intent from the state file";
+  return e;
 }
 
 }  // namespace
 
-api::ApiResult<IntentResolution> resolve_intent(api::Client& client, const state::State& state,
-                                                const state::CreateIntent& intent) {
-  IntentResolution out;
-  out.key = intent.key;
-  auto found = client.list_meetings({intent.title, ""});
-  if (!found) return found.error();
-  std::vector<json> candidates;
-  const std::string since = minus_a_minute(intent.started_at);
-  for (const auto& m : *found) {
-    std::string id = m.value("id", "");
-    if (m.value("title", "") != intent.title || !state.key_of(id).empty()) continue;
-    if (m.value("created_at", "") < since) continue;
-    candidates.push_back(m);
-  }
-  std::sort(candidates.begin(), candidates.end(), [](const json& a, const json& b) {
-    return a.value("created_at", "") < b.value("created_at", "");
-  });
-  if (candidates.empty()) {
-    out.notes.push_back("meeting " + intent.key +
-                        ": an interrupted create left no meeting; it "
-                        "will be created normally");
-    return out;
-  }
-  out.meeting_id = candidates.front().value("id", "");
-  out.object = candidates.front();
-  out.notes.push_back("meeting " + intent.key +
-                      ": an interrupted create had succeeded; bound "
-                      "to id " +
-                      out.meeting_id + " instead of creating it again");
-  for (size_t i = 1; i < candidates.size(); ++i) {
-    out.notes.push_back("meeting " + intent.key +
-                        ": another unbound meeting with the same title "
-                        "was created after the intent (id " +
-                        candidates[i].value("id", "") + "); check it by hand");
+api::ApiResult<std::optional<json>> find_created(api::Api& api, const state::CreateIntent& intent) {
+  if (intent.nonce.empty()) return unresolvable(intent);
+  auto searched = api.list_meetings(api::ListQuery{.search = intent.nonce});
+  if (!searched) return searched.error();
+  if (auto found = carrying(*searched, intent.nonce)) return found;
+  auto all = api.list_meetings(api::ListQuery{});
+  if (!all) return all.error();
+  return carrying(*all, intent.nonce);
+}
+
+api::ApiResult<std::vector<IntentResolution>> resolve_intents(api::Api& api,
+                                                              const state::State& state) {
+  std::vector<IntentResolution> out;
+  for (const auto& intent : state.intents) {
+    auto found = find_created(api, intent);
+    if (!found) {
+      auto e = found.error();
+      e.detail = "cannot tell whether an interrupted create of meeting " + intent.key +
+                 " took effect, so it is neither bound nor created again (" + e.detail + ")";
+      return e;
+    }
+    IntentResolution r{.key = intent.key};
+    if (*found) {
+      r.meeting_id = (**found).value("id", "");
+      r.object = **found;
+      r.note = "meeting " + intent.key + ": an interrupted create had succeeded; bound id " +
+               r.meeting_id + " (found by its create marker) instead of creating it again";
+    } else {
+      r.note = "meeting " + intent.key +
+               ": an interrupted create made no meeting; it will be created normally";
+    }
+    out.push_back(std::move(r));
   }
   return out;
 }
 
-api::ApiResult<std::vector<IntentResolution>> resolve_intents(api::Client& client,
-                                                              state::State& state) {
-  std::vector<IntentResolution> out;
-  for (const auto& intent : state.intents) {
-    auto r = resolve_intent(client, state, intent);
-    if (!r) return r.error();
-    if (!r->meeting_id.empty()) {
-      auto& ms = state.meetings[intent.key];
-      ms.id = r->meeting_id;
+void apply_resolutions(const std::vector<IntentResolution>& resolutions, state::State& state) {
+  for (const auto& r : resolutions) {
+    if (!r.meeting_id.empty()) {
+      auto& ms = state.meetings[r.key];
+      ms.id = r.meeting_id;
       ms.updated_at.clear();  // forces a GET: the summary is not the whole object
       ms.object = json::object();
     }
-    out.push_back(std::move(r).value());
+    state.drop_intent(r.key);
   }
-  state.intents.clear();
-  return out;
 }
 
 }  // namespace rtk::apply

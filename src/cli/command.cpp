@@ -30,7 +30,7 @@ void add_api_options(cxxopts::Options& options) {
     ("rate-limit", "client-side budget N/SECONDS", cxxopts::value<std::string>()->default_value("1200/300"))
     ("max-retries", "retries for a failed idempotent request", cxxopts::value<int>()->default_value("5"))
     ("retry-base-ms", "first backoff delay; doubles per retry, with jitter", cxxopts::value<int>()->default_value("250"))
-    ("timeout", "total seconds allowed for one request", cxxopts::value<int>()->default_value("30"))
+    ("timeout", "seconds one request may take in all: every attempt, backoff and Retry-After wait", cxxopts::value<int>()->default_value("30"))
     ("insecure", "do not verify TLS certificates (only for a local emulator over https)");
   // clang-format on
 }
@@ -97,7 +97,8 @@ std::optional<Invocation> start(cxxopts::Options& options, int argc, char** argv
   if (!format) return std::nullopt;
   auto config = load_config(*args, std::cerr);
   if (!config) return std::nullopt;
-  return Invocation{std::move(*args), *format, std::move(*config)};
+  // A copy: cxxopts::ParseResult declares a copy constructor and no move constructor.
+  return Invocation{*args, *format, std::move(*config)};
 }
 
 std::string state_path_of(const model::Project& project) {

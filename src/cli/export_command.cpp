@@ -1,76 +1,99 @@
 // cli/export_command: `rtksync export`: YAML for meetings that already exist, so a team can
-// adopt rtksync without recreating anything (follow with `rtksync import --by-title`).
-#include <fstream>
+// adopt rtksync without recreating anything (follow with `rtksync import --by-title`). The
+// YAML itself is made by config/yaml_export (pure); this file reads the API and writes.
 #include <iostream>
+#include <map>
+#include <mutex>
 #include <set>
-
-#include <yaml-cpp/yaml.h>
 
 #include "cli/command.hpp"
 #include "cli/session.hpp"
-#include "model/projection.hpp"
+#include "config/yaml_export.hpp"
+#include "model/json_path.hpp"
+#include "state/state.hpp"
 
 namespace rtk::cli {
 namespace {
 
-void emit_value(YAML::Emitter& out, const nlohmann::json& v) {
-  if (v.is_object()) {
-    out << YAML::BeginMap;
-    for (const auto& [k, item] : v.items()) {
-      out << YAML::Key << k << YAML::Value;
-      emit_value(out, item);
-    }
-    out << YAML::EndMap;
-  } else if (v.is_array()) {
-    out << YAML::Flow << YAML::BeginSeq;
-    for (const auto& item : v) emit_value(out, item);
-    out << YAML::EndSeq;
-  } else if (v.is_string()) {
-    out << v.get<std::string>();
-  } else if (v.is_boolean()) {
-    out << v.get<bool>();
-  } else if (v.is_number_integer()) {
-    out << v.get<long>();
-  } else if (v.is_number()) {
-    out << v.get<double>();
-  } else {
-    out << YAML::Null;
+using nlohmann::json;
+
+// The meetings to export: --id ones (any status), else --search matches, else all; INACTIVE
+// ones only with --inactive. Titles are counted over every meeting, so that a title repeated
+// anywhere gets its id written.
+struct Selection {
+  std::vector<json> wanted;
+  std::map<std::string, int> titles;  // title -> meetings on the server with it
+};
+
+std::optional<Selection> select(api::Client& client, const cxxopts::ParseResult& args) {
+  auto all = client.list_meetings();
+  if (!all) {
+    std::cerr << "error: " << all.error().message() << "\n";
+    return std::nullopt;
   }
+  Selection out;
+  for (const auto& s : *all) ++out.titles[model::string_at(s, "title")];
+  const bool inactive = args.count("inactive") != 0U;
+  if (args.count("id") != 0U) {
+    for (const auto& id : args["id"].as<std::vector<std::string>>()) {
+      auto it = std::find_if(all->begin(), all->end(),
+                             [&](const json& s) { return s.value("id", "") == id; });
+      if (it == all->end()) {
+        std::cerr << "error: no meeting with id " << id << "\n";
+        return std::nullopt;
+      }
+      out.wanted.push_back(*it);
+    }
+    return out;
+  }
+  std::set<std::string> matching;
+  if (args.count("search") != 0U) {
+    auto found = client.list_meetings({args["search"].as<std::string>(), ""});
+    if (!found) {
+      std::cerr << "error: " << found.error().message() << "\n";
+      return std::nullopt;
+    }
+    for (const auto& s : *found) matching.insert(s.value("id", ""));
+  }
+  for (const auto& s : *all) {
+    if (args.count("search") != 0U && matching.count(s.value("id", "")) == 0U) continue;
+    if (inactive || s.value("status", "ACTIVE") == "ACTIVE") out.wanted.push_back(s);
+  }
+  return out;
 }
 
-std::string slug(const std::string& title) {
-  std::string out;
-  for (char c : title) {
-    if (std::isalnum(static_cast<unsigned char>(c)) != 0) {
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    } else if (!out.empty() && out.back() != '-') {
-      out += '-';
-    }
+bool write_out(const std::string& text, const cxxopts::ParseResult& args, size_t count) {
+  if (args.count("out") == 0U) {
+    std::cout << text << std::flush;
+    if (!std::cout) std::cerr << "error: cannot write to stdout\n";
+    return static_cast<bool>(std::cout);
   }
-  while (!out.empty() && out.back() == '-') out.pop_back();
-  return out.empty() ? "meeting" : out;
-}
-
-// What a meeting file may say: writable, non-secret fields (secrets become references).
-nlohmann::json writable(model::Resource r, const nlohmann::json& v) {
-  auto kept = model::project(r, v, [](const model::Field& f) {
-    return !f.has(model::kReadOnly) && !f.has(model::kSecret) && !f.has(model::kLocal) &&
-           f.verbs != 0;
-  });
-  return model::without_server_chosen(r, kept);  // vorbis: validate would reject it
+  const auto path = args["out"].as<std::string>();
+  auto written = state::write_atomically(path, text, 0644);
+  if (!written) {
+    std::cerr << "error: " << written.error().message << "\n";
+    return false;
+  }
+  std::cerr << "Wrote " << count << (count == 1 ? " meeting to " : " meetings to ") << path
+            << ". Then: rtksync import --by-title\n";
+  return true;
 }
 
 }  // namespace
 
 int export_command(int argc, char** argv) {
   cxxopts::Options options("rtksync export",
-                           "Write YAML for meetings that exist on the server (secrets are not "
-                           "readable; write-only credentials must be added as ${env:...}).");
+                           "Write YAML for meetings that exist on the server. Secrets are never "
+                           "written: write-only credentials become ${env:...} placeholders.");
   add_common_options(options);
   add_api_options(options);
-  options.add_options("export")("out", "write to FILE instead of stdout",
-                                cxxopts::value<std::string>())("inactive",
-                                                               "include INACTIVE meetings");
+  // clang-format off
+  options.add_options("export")
+    ("out", "write to FILE instead of stdout", cxxopts::value<std::string>())
+    ("inactive", "include INACTIVE meetings")
+    ("search", "only meetings the API finds for TEXT (title or id)", cxxopts::value<std::string>())
+    ("id", "only these meeting ids (repeat, or comma-separate)", cxxopts::value<std::vector<std::string>>());
+  // clang-format on
   int code = kExitOk;
   auto args = parse_args(options, argc, argv, code);
   if (!args) return code;
@@ -78,25 +101,24 @@ int export_command(int argc, char** argv) {
   auto opts = load_options(*args);
   opts.strict_env = false;
   auto config = config::load(opts);
-  if (config.project.account_id.empty() || config.project.app_id.empty()) {
+  const auto& project = config.project;
+  if (project.account_id.empty() || project.app_id.empty()) {
     print_diagnostics(config.diagnostics, std::cerr);
     return kExitError;
   }
-  auto copts = client_options(*args, config.project);
-  if (!copts) return kExitError;
-  api::Client client(*copts);
-  auto list = client.list_meetings();
-  if (!list) {
-    std::cerr << "error: " << list.error().message() << "\n";
+  auto st = state::load(state_path_of(project), project.account_id, project.app_id);
+  if (!st) {
+    std::cerr << "error: " << st.error().message << "\n";
     return kExitError;
   }
-  std::vector<nlohmann::json> wanted;
-  for (const auto& s : *list) {
-    if (args->count("inactive") != 0U || s.value("status", "ACTIVE") == "ACTIVE")
-      wanted.push_back(s);
-  }
-  std::vector<nlohmann::json> meetings(wanted.size());
-  std::vector<std::vector<nlohmann::json>> people(wanted.size());
+  auto copts = client_options(*args, project);
+  if (!copts) return kExitError;
+  api::Client client(*copts);
+  auto selection = select(client, *args);
+  if (!selection) return kExitError;
+  const auto& wanted = selection->wanted;
+  config::ExportInput input;
+  input.meetings.resize(wanted.size());
   std::string failure;
   std::mutex mu;
   api::parallel_for(wanted.size(), copts->parallelism, [&](size_t i) {
@@ -108,45 +130,22 @@ int export_command(int argc, char** argv) {
       failure = !m ? m.error().message() : p.error().message();
       return;
     }
-    meetings[i] = *m;
-    people[i] = *p;
+    auto& out = input.meetings[i];
+    out.meeting = *m;
+    out.participants = *p;
+    out.bound_key = st->key_of(id);
+    auto desired = config.desired.meetings.find(out.bound_key);
+    if (desired != config.desired.meetings.end()) out.desired = &desired->second;
+    out.same_title = selection->titles[model::string_at(out.meeting, "title")];
   });
   if (!failure.empty()) {
     std::cerr << "error: " << failure << "\n";
     return kExitError;
   }
-  YAML::Emitter out;
-  out << YAML::BeginMap << YAML::Key << "meetings" << YAML::Value << YAML::BeginMap;
-  std::set<std::string> keys;
-  for (size_t i = 0; i < meetings.size(); ++i) {
-    std::string key = slug(meetings[i].value("title", "meeting"));
-    for (int n = 2; keys.count(key) != 0U; ++n)
-      key = slug(meetings[i].value("title", "meeting")) + "-" + std::to_string(n);
-    keys.insert(key);
-    auto fields = writable(model::Resource::Meeting, meetings[i]);
-    fields["status"] = meetings[i].value("status", "ACTIVE");
-    out << YAML::Key << key << YAML::Value;
-    out << YAML::BeginMap;
-    for (const auto& [k, v] : fields.items()) {
-      out << YAML::Key << k << YAML::Value;
-      emit_value(out, v);
-    }
-    out << YAML::Key << "participants" << YAML::Value << YAML::BeginSeq;
-    for (const auto& p : people[i]) emit_value(out, writable(model::Resource::Participant, p));
-    out << YAML::EndSeq << YAML::EndMap;
-  }
-  out << YAML::EndMap << YAML::EndMap;
-  std::string text = std::string("# Exported by rtksync from account ") +
-                     config.project.account_id + ", app " + config.project.app_id +
-                     ". Then: rtksync import --by-title\n" + out.c_str() + "\n";
-  if (args->count("out") != 0U) {
-    std::ofstream((*args)["out"].as<std::string>()) << text;
-    std::cerr << "Wrote " << meetings.size() << " meetings to " << (*args)["out"].as<std::string>()
-              << "\n";
-  } else {
-    std::cout << text;
-  }
-  return kExitOk;
+  input.secrets = config::secret_values(config.desired, project.root, opts.env);
+  input.header = "Exported by rtksync from account " + project.account_id + ", app " +
+                 project.app_id + ". Then: rtksync import --by-title";
+  return write_out(config::export_yaml(input), *args, wanted.size()) ? kExitOk : kExitError;
 }
 
 }  // namespace rtk::cli

@@ -7,25 +7,11 @@
 #include "cli/command.hpp"
 #include "cli/session.hpp"
 #include "cli/version.hpp"
+#include "cli/views.hpp"
 #include "plan/render.hpp"
 #include "plan/saved_plan.hpp"
 
 namespace rtk::cli {
-
-void print_plan(const plan::Plan& plan, Format format, const api::CallStats& stats) {
-  plan::RenderContext ctx{format == Format::Text && stdout_is_tty(), stats.total, stats.retries};
-  switch (format) {
-    case Format::Text:
-      std::cout << plan::render_text(plan, ctx);
-      break;
-    case Format::Json:
-      std::cout << plan::render_json(plan, ctx).dump(2) << "\n";
-      break;
-    case Format::Markdown:
-      std::cout << plan::render_markdown(plan, ctx);
-      break;
-  }
-}
 
 int plan_command(int argc, char** argv) {
   cxxopts::Options options("rtksync plan",
@@ -38,11 +24,11 @@ int plan_command(int argc, char** argv) {
   options.add_options("plan")
     ("out", "save the plan to FILE for `rtksync apply FILE`", cxxopts::value<std::string>())
     ("detailed-exitcode", "exit 2 when there are changes")
-    ("allow-removals", "pass the safety limits on deactivations and participant removals")
     ("refresh", "auto: GET only meetings whose list updated_at moved since the state's copy; "
      "full: GET every bound meeting (sees changes that did not move updated_at)",
      cxxopts::value<std::string>()->default_value("auto"));
   // clang-format on
+  add_safety_options(options);
   int code = kExitOk;
   auto run = start(options, argc, argv, code);
   if (!run) return code;
@@ -62,23 +48,23 @@ int plan_command(int argc, char** argv) {
       std::cerr << "error: " << resolved.error().message() << "\n";
       return kExitError;
     }
-    for (const auto& r : *resolved) {
-      for (const auto& n : r.notes) std::cerr << "note: " << n << " (apply will record this)\n";
-    }
+    for (const auto& r : *resolved)
+      std::cerr << "note: " << r.note << " (apply will record this)\n";
+    apply::apply_resolutions(*resolved, *state);
   }
   const auto refresh = args["refresh"].as<std::string>();
   if (refresh != "auto" && refresh != "full") {
     std::cerr << "error: --refresh must be auto or full, got " << refresh << "\n";
     return kExitError;
   }
-  auto planned = observe_and_plan(client, config, *state, args.count("allow-removals") != 0U,
-                                  refresh == "full");
+  auto planned = observe_and_plan(client, config, *state, safety_overrides(args),
+                                  refresh == "full" ? api::Refresh::Full : api::Refresh::Changed);
   if (!planned) {
     std::cerr << "error: " << planned.error().message() << "\n";
     return kExitError;
   }
   const auto& plan = planned->plan;
-  print_plan(plan, format, client.stats());
+  show_plan(std::cout, plan, format, client.stats());
   if (!plan.errors.empty()) return kExitError;
   if (args.count("out") != 0U) {
     plan::SavedPlan saved{plan,           project.account_id,

@@ -4,9 +4,7 @@
 
 #include <cstdlib>
 #include <iostream>
-
-#include "api/observe.hpp"
-#include "plan/diff.hpp"
+#include <mutex>
 
 namespace rtk::cli {
 
@@ -31,7 +29,7 @@ std::optional<api::ClientOptions> client_options(const cxxopts::ParseResult& arg
   o.app_id = project.app_id;
   o.parallelism = args["parallelism"].as<int>();
   o.max_retries = args["max-retries"].as<int>();
-  o.timeout_s = args["timeout"].as<int>();
+  o.deadline = std::chrono::seconds(std::max(1, args["timeout"].as<int>()));
   o.backoff_base = std::chrono::milliseconds(std::max(1, args["retry-base-ms"].as<int>()));
   o.insecure = args.count("insecure") != 0U;
   auto rate = args["rate-limit"].as<std::string>();
@@ -43,6 +41,17 @@ std::optional<api::ClientOptions> client_options(const cxxopts::ParseResult& arg
     std::cerr << "error: --rate-limit wants N/SECONDS, got " << rate << "\n";
     return std::nullopt;
   }
+  // The budget's waits are said, at most once per 10 s of wall time, on stderr.
+  o.on_budget_wait = [budget = o.rate_budget, window = o.rate_window_s](std::chrono::seconds wait) {
+    static std::mutex mu;
+    static std::chrono::steady_clock::time_point last{};
+    std::lock_guard lock(mu);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last < std::chrono::seconds(10)) return;
+    last = now;
+    std::cerr << "waiting " << wait.count() << " s for the API's request budget ("
+              << static_cast<long>(budget) << " requests per " << window << " s)\n";
+  };
   if (o.parallelism < 1 || o.parallelism > 256 || o.max_retries < 0 || o.rate_budget <= 0 ||
       o.rate_window_s <= 0) {
     std::cerr << "error: --parallelism must be 1..256, --max-retries >= 0, --rate-limit positive\n";
@@ -55,24 +64,23 @@ std::optional<api::ClientOptions> client_options(const cxxopts::ParseResult& arg
   return o;
 }
 
-api::ApiResult<Planned> observe_and_plan(api::Client& client, const config::Loaded& config,
-                                         const state::State& state, bool allow_removals,
-                                         bool full_refresh) {
-  api::ObserveRequest request;
-  request.full_refresh = full_refresh;
-  for (const auto& [key, ms] : state.meetings) {
-    auto desired = config.desired.meetings.find(key);
-    if (desired == config.desired.meetings.end()) continue;  // deactivation needs the summary only
-    request.bound[ms.id] = {ms.updated_at, ms.object};
-    if (desired->second.participants_managed) request.participants_of.insert(ms.id);
-  }
-  auto observed = api::observe(client, request);
-  if (!observed) return observed.error();
-  Planned out;
-  out.observed = std::move(observed).value();
-  out.plan = plan::build_plan(
-      plan::PlanInput{config.project, config.desired, out.observed, state, allow_removals});
-  return out;
+void add_safety_options(cxxopts::Options& options) {
+  // clang-format off
+  options.add_options("safety")
+    ("allow-removals", "pass the safety limits on deactivations, participant removals and "
+                       "protected meetings")
+    ("allow-updates", "pass the safety limit on mass updates (limits.max_update_percent)");
+  // clang-format on
+}
+
+plan::Overrides safety_overrides(const cxxopts::ParseResult& args) {
+  return {args.count("allow-removals") != 0U, args.count("allow-updates") != 0U};
+}
+
+api::ApiResult<apply::Planned> observe_and_plan(api::Api& api, const config::Loaded& config,
+                                                const state::State& state,
+                                                plan::Overrides overrides, api::Refresh refresh) {
+  return apply::observe_and_plan(api, config.project, config.desired, state, overrides, refresh);
 }
 
 }  // namespace rtk::cli

@@ -9,8 +9,10 @@
 #include <cxxopts.hpp>
 
 #include "api/client.hpp"
+#include "apply/steps.hpp"
 #include "config/loader.hpp"
 #include "model/observed.hpp"
+#include "plan/diff.hpp"
 #include "plan/plan.hpp"
 #include "state/state.hpp"
 
@@ -21,16 +23,14 @@ namespace rtk::cli {
 std::optional<api::ClientOptions> client_options(const cxxopts::ParseResult& args,
                                                  const model::Project& project);
 
-struct Planned {
-  plan::Plan plan;
-  model::Observed observed;
-};
+// Adds --allow-removals and --allow-updates (plan and apply).
+void add_safety_options(cxxopts::Options& options);
+plan::Overrides safety_overrides(const cxxopts::ParseResult& args);
 
-// Observes exactly what the plan needs (see api/observe) and builds the plan. full_refresh
-// GETs every bound meeting instead of trusting the list's updated_at.
-api::ApiResult<Planned> observe_and_plan(api::Client& client, const config::Loaded& config,
-                                         const state::State& state, bool allow_removals,
-                                         bool full_refresh = false);
+// Observes exactly what the plan needs and builds the plan (apply/steps).
+api::ApiResult<apply::Planned> observe_and_plan(api::Api& api, const config::Loaded& config,
+                                                const state::State& state,
+                                                plan::Overrides overrides);
 
 bool stdout_is_tty();
 

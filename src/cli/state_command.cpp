@@ -4,6 +4,7 @@
 
 #include "cli/command.hpp"
 #include "cli/session.hpp"
+#include "model/json_path.hpp"
 #include "model/projection.hpp"
 #include "state/lock.hpp"
 #include "state/store.hpp"
@@ -44,13 +45,52 @@ bool save_state(const std::string& path, state::State& s) {
   return saved.ok();
 }
 
+// Binds key to an observed meeting. Values the configuration takes from references are kept
+// out of the file: it holds their digests, which the next plan compares.
 void bind_meeting(state::State& s, const std::string& key, const nlohmann::json& meeting,
-                  bool protect) {
+                  const model::DesiredMeeting* desired) {
   auto& ms = s.meetings[key];
   ms.id = meeting.value("id", "");
-  ms.remember(meeting);
-  ms.protect = protect;
+  ms.protect = desired != nullptr && desired->protect;
   ms.deactivated = false;
+  auto& referenced = s.referenced[key];
+  referenced.clear();
+  if (desired != nullptr) {
+    for (const auto& [path, ref] : desired->references) referenced.insert(path);
+  }
+  ms.remember(meeting);  // the file keeps digests of the referenced values, never the values
+}
+
+struct Match {
+  std::optional<std::string> id;
+  std::string why;  // when there is no id
+};
+
+// The one unbound meeting a key names: by its import_id, else by its exact title.
+Match match_meeting(const model::DesiredMeeting& m, const std::vector<nlohmann::json>& all,
+                    const state::State& st) {
+  if (!m.import_id.empty()) {
+    auto it = std::find_if(all.begin(), all.end(), [&](const nlohmann::json& s) {
+      return s.value("id", "") == m.import_id;
+    });
+    if (it == all.end()) return {std::nullopt, "no meeting has import_id " + m.import_id};
+    if (auto other = st.key_of(m.import_id); !other.empty())
+      return {std::nullopt, "import_id " + m.import_id + " is already bound to " + other};
+    return {m.import_id, ""};
+  }
+  const std::string title = model::string_at(m.fields, "title");  // null: no title
+  const std::string shown = m.shown("title").is_string() ? m.shown("title").dump() : "\"\"";
+  if (title.empty()) return {std::nullopt, "no title to match (add import_id)"};
+  std::vector<std::string> ids;
+  for (const auto& s : all) {
+    std::string id = s.value("id", "");
+    if (model::string_at(s, "title") == title && st.key_of(id).empty()) ids.push_back(id);
+  }
+  if (ids.size() == 1) return {ids[0], ""};
+  if (ids.empty()) return {std::nullopt, "no unbound meeting is titled " + shown};
+  std::string why = std::to_string(ids.size()) + " meetings are titled " + shown + ":";
+  for (const auto& id : ids) why += " " + id;
+  return {std::nullopt, why + "; import one by id: rtksync import " + m.key + " ID"};
 }
 
 }  // namespace
@@ -112,6 +152,7 @@ int state_command(int argc, char** argv) {
     if (!lock) return kExitError;
     std::string id = ms->id;
     st.meetings.erase(words[1]);
+    st.referenced.erase(words[1]);
     if (!save_state(path, st)) return kExitError;
     std::cerr << "Forgot " << words[1] << " (meeting " << id << " is unchanged on the server).\n";
     return kExitOk;
@@ -149,9 +190,10 @@ int import_command(int argc, char** argv) {
       state::load(path, config.project.account_id, config.project.app_id);  // under the lock
   if (!fresh) return kExitError;
   st = std::move(fresh).value();
-  auto protect_of = [&](const std::string& key) {
-    auto it = config.desired.meetings.find(key);
-    return it != config.desired.meetings.end() && it->second.protect;
+  const auto& wanted = config.desired.meetings;
+  auto desired_of = [&wanted](const std::string& key) -> const model::DesiredMeeting* {
+    auto it = wanted.find(key);
+    return it == wanted.end() ? nullptr : &it->second;
   };
   if (args->count("by-title") != 0U) {
     auto all = client.list_meetings();
@@ -160,38 +202,30 @@ int import_command(int argc, char** argv) {
       return kExitError;
     }
     int bound = 0;
-    bool ambiguous = false;
+    std::vector<std::string> unbound;  // "key: why", for every key left unbound
     for (const auto& [key, m] : config.desired.meetings) {
       if (st.find(key) != nullptr) continue;
-      std::string title = model::string_at(m.fields, "title");  // null: no title
-      std::vector<const nlohmann::json*> matches;
-      for (const auto& s : *all) {
-        if (!title.empty() && s.value("title", "") == title &&
-            st.key_of(s.value("id", "")).empty()) {
-          matches.push_back(&s);
-        }
-      }
-      if (matches.size() > 1) {
-        ambiguous = true;
-        std::cerr << "error: " << key << ": " << matches.size() << " meetings are titled \""
-                  << title << "\":";
-        for (const auto* s : matches) std::cerr << " " << s->value("id", "");
-        std::cerr << "; import one by id: rtksync import " << key << " ID\n";
+      auto match = match_meeting(m, *all, st);
+      if (!match.id) {
+        unbound.push_back(key + ": " + match.why);
         continue;
       }
-      if (matches.empty()) continue;
-      auto full = client.get_meeting(matches[0]->value("id", ""));
+      auto full = client.get_meeting(*match.id);
       if (!full) {
         std::cerr << "error: " << full.error().message() << "\n";
         return kExitError;
       }
-      bind_meeting(st, key, *full, protect_of(key));
-      std::cout << "imported " << key << " = " << matches[0]->value("id", "") << "\n";
+      bind_meeting(st, key, *full, desired_of(key));
+      std::cout << "imported " << key << " = " << *match.id << "\n";
       ++bound;
     }
     if (!save_state(path, st)) return kExitError;
-    std::cout << bound << " meetings imported.\n";
-    return ambiguous ? kExitError : kExitOk;
+    std::cout << bound << (bound == 1 ? " meeting imported.\n" : " meetings imported.\n");
+    if (unbound.empty()) return kExitOk;
+    std::cerr << "error: " << unbound.size() << (unbound.size() == 1 ? " key is" : " keys are")
+              << " not bound; the next plan would create them:\n";
+    for (const auto& u : unbound) std::cerr << "  " << u << "\n";
+    return kExitError;
   }
   auto words = args->count("args") != 0U ? (*args)["args"].as<std::vector<std::string>>()
                                          : std::vector<std::string>{};
@@ -201,8 +235,14 @@ int import_command(int argc, char** argv) {
   }
   const auto& key = words[0];
   if (config.desired.meetings.count(key) == 0U) {
-    std::cerr << "warning: " << key
-              << " is not in the configuration; the next plan will deactivate it\n";
+    std::vector<std::string> keys;
+    for (const auto& [k, m] : config.desired.meetings) keys.push_back(k);
+    auto hint = config::suggest(key, keys);
+    std::cerr << "error: " << key
+              << " is not a meeting key of the configuration (bound, the next plan would "
+                 "deactivate the meeting). Add it to a meeting file first"
+              << (hint.empty() ? "" : "; did you mean `" + hint + "`?") << "\n";
+    return kExitError;
   }
   if (const auto* existing = st.find(key); existing != nullptr && existing->id != words[1]) {
     std::cerr << "error: " << key << " is already bound to " << existing->id
@@ -218,7 +258,7 @@ int import_command(int argc, char** argv) {
     std::cerr << "error: " << meeting.error().message() << "\n";
     return kExitError;
   }
-  bind_meeting(st, key, *meeting, protect_of(key));
+  bind_meeting(st, key, *meeting, desired_of(key));
   if (!save_state(path, st)) return kExitError;
   std::cout << "imported " << key << " = " << words[1] << "\n";
   return kExitOk;

@@ -1,11 +1,13 @@
 #include "config/loader.hpp"
 
+#include <climits>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "config/glob.hpp"
 #include "config/yaml_fields.hpp"
+#include "config/yaml_gate.hpp"
 #include "model/validate.hpp"
 
 namespace rtk::config {
@@ -14,9 +16,45 @@ namespace {
 namespace fs = std::filesystem;
 using model::json;
 
-const std::set<std::string> kMeetingExtras{"participants"};
+// Meeting keys read here, not from the field table: the participant list, and the id an
+// export writes where titles repeat (see `rtksync import --by-title`).
+const std::set<std::string> kMeetingExtras{"participants", "import_id"};
+
+// `{ key: ${env:X} }` is not YAML: inside { } and [ ] a reference must be quoted.
+std::string flow_hint(const std::string& text, const SyntaxProblem& e) {
+  size_t start = 0;
+  for (int line = 1; line < e.line && start != std::string::npos; ++line) {
+    start = text.find('\n', start);
+    if (start != std::string::npos) ++start;
+  }
+  if (start == std::string::npos) return "";
+  std::string line = text.substr(start, text.find('\n', start) - start);
+  bool flow = line.find('{') != std::string::npos || line.find('[') != std::string::npos;
+  if (!flow || line.find("${") == std::string::npos) return "";
+  return " (inside { } or [ ], quote a reference: \"${env:NAME}\")";
+}
 
 std::optional<YAML::Node> parse_yaml(const std::string& text, const FileContext& ctx) {
+  auto syntax = check_yaml_syntax(text);
+  for (const auto& e : syntax.errors) {
+    ctx.diags->error({ctx.file, e.line, e.col}, "YAML syntax: " + e.message + flow_hint(text, e));
+  }
+  if (!syntax.ok()) return std::nullopt;
+  auto portability = check_yaml_portability(text);
+  for (const auto& e : portability) {
+    ctx.diags->error({ctx.file, e.line, e.col},
+                     "YAML syntax: " + e.message +
+                         "; valid YAML 1.2, but libyaml and the tools built on it (PyYAML, "
+                         "linters) reject it: write it the common way (spaces, not tabs; quote "
+                         "odd scalars)");
+  }
+  if (!portability.empty()) return std::nullopt;
+  if (syntax.documents > 1) {
+    ctx.diags->error({ctx.file, syntax.second_document_line, syntax.second_document_col},
+                     "a file holds one YAML document; this one starts a second (`---`), which "
+                     "would be ignored");
+    return std::nullopt;
+  }
   try {
     return YAML::Load(text);
   } catch (const YAML::ParserException& e) {
@@ -67,6 +105,12 @@ void read_participants(const YAML::Node& list, const FileContext& ctx, model::De
         complete = false;
       }
     }
+    if (sink.references.count("custom_participant_id") != 0U) {
+      ctx.diags->error(sink.positions["custom_participant_id"],
+                       "custom_participant_id cannot come from a reference: it names the "
+                       "participant in plans, the state and the tokens file");
+      continue;
+    }
     if (!complete || !sink.fields.contains("custom_participant_id")) continue;
     p.custom_participant_id = sink.fields["custom_participant_id"];
     if (sink.fields.contains("token_rotation")) {
@@ -74,6 +118,7 @@ void read_participants(const YAML::Node& list, const FileContext& ctx, model::De
       sink.fields.erase("token_rotation");
     }
     p.fields = std::move(sink.fields);
+    p.references = std::move(sink.references);
     auto [it, inserted] = m.participants.emplace(p.custom_participant_id, p);
     if (!inserted) {
       ctx.diags->error(sink.positions["custom_participant_id"],
@@ -87,10 +132,15 @@ void read_participants(const YAML::Node& list, const FileContext& ctx, model::De
 void check_cross_fields(model::DesiredMeeting& m, const FileContext& ctx) {
   for (const auto& v : model::cross_field_rules(m.fields)) {
     auto pos = m.position_of(v.path);
+    std::string message = v.message;  // may quote values: never a referenced one
+    for (const auto& [path, ref] : m.references) {
+      const json* value = model::get_path(m.fields, path);
+      if (value != nullptr && value->is_string()) message = scrub(message, *value, ref);
+    }
     if (v.error) {
-      ctx.diags->error(pos, v.message);
+      ctx.diags->error(pos, message);
     } else {
-      ctx.diags->warning(pos, v.message);
+      ctx.diags->warning(pos, message);
     }
   }
 }
@@ -113,7 +163,18 @@ void read_meeting(const std::string& key, const YAML::Node& key_node, const YAML
     m.protect = m.fields["protect"].get<bool>();
     m.fields.erase("protect");
   }
+  if (m.fields.contains("allow_duplicate_title")) {
+    m.allow_duplicate_title = m.fields["allow_duplicate_title"].get<bool>();
+    m.fields.erase("allow_duplicate_title");
+  }
   if (body["participants"]) read_participants(body["participants"], ctx, m);
+  if (const auto id = body["import_id"]) {
+    if (id.IsScalar() && !id.Scalar().empty() && !has_reference(id.Scalar())) {
+      m.import_id = id.Scalar();
+    } else {
+      ctx.diags->error(ctx.pos(id), "import_id must be a meeting id (a string)");
+    }
+  }
   check_cross_fields(m, ctx);
   // A duplicate is still read in full above, so its own problems are reported too.
   if (auto found = desired.meetings.find(key); found != desired.meetings.end()) {
@@ -157,30 +218,49 @@ FieldSink read_defaults(const YAML::Node& node, const FileContext& ctx) {
   return sink;
 }
 
+struct LimitKey {
+  const char* name;
+  long max;  // inclusive upper bound
+  std::function<void(model::SafetyLimits&, long)> set;
+};
+
+const std::vector<LimitKey>& limit_keys() {
+  static const std::vector<LimitKey> keys{
+      {"max_deactivations", LONG_MAX,
+       [](auto& l, long n) { l.max_deactivations = static_cast<int>(n); }},
+      {"max_participant_removal_percent", 100,
+       [](auto& l, long n) { l.max_participant_removal_percent = static_cast<double>(n); }},
+      {"min_participant_removals", LONG_MAX,
+       [](auto& l, long n) { l.min_participant_removals = static_cast<int>(n); }},
+      {"max_update_percent", 100,
+       [](auto& l, long n) { l.max_update_percent = static_cast<double>(n); }},
+      {"min_updates", LONG_MAX, [](auto& l, long n) { l.min_updates = static_cast<int>(n); }},
+  };
+  return keys;
+}
+
 void read_limits(const YAML::Node& node, const FileContext& ctx, model::SafetyLimits& limits) {
   if (!expect_map(node, ctx, "limits")) return;
-  const std::vector<std::string> keys{"max_deactivations", "max_participant_removal_percent",
-                                      "min_participant_removals"};
+  std::vector<std::string> names;
+  for (const auto& k : limit_keys()) names.emplace_back(k.name);
   for_each_entry(
       node, ctx, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
-        auto n = scalar_integer(value);
-        bool known = std::find(keys.begin(), keys.end(), key) != keys.end();
-        if (!known) {
-          auto hint = suggest(key, keys);
+        auto known = std::find_if(limit_keys().begin(), limit_keys().end(),
+                                  [&](const LimitKey& k) { return key == k.name; });
+        if (known == limit_keys().end()) {
+          auto hint = suggest(key, names);
           ctx.diags->error(ctx.pos(key_node),
                            "unknown key " + key + " in limits" +
                                (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
-        } else if (!n || *n < 0 || (key == "max_participant_removal_percent" && *n > 100)) {
-          ctx.diags->error(ctx.pos(value),
-                           key + " must be a whole number" +
-                               (key == "max_participant_removal_percent" ? " 0..100" : " >= 0"));
-        } else if (key == "max_deactivations") {
-          limits.max_deactivations = static_cast<int>(*n);
-        } else if (key == "max_participant_removal_percent") {
-          limits.max_participant_removal_percent = static_cast<double>(*n);
-        } else {
-          limits.min_participant_removals = static_cast<int>(*n);
+          return;
         }
+        auto n = scalar_integer(value);
+        if (!n || *n < 0 || *n > known->max) {
+          ctx.diags->error(ctx.pos(value), key + " must be a whole number" +
+                                               (known->max == 100 ? " 0..100" : " >= 0"));
+          return;
+        }
+        known->set(limits, *n);
       });
 }
 
@@ -257,6 +337,24 @@ void apply_target_overrides(const LoadOptions& options, model::Project& project,
   }
 }
 
+// Two keys with one title cannot be told apart by `import --by-title` or by a person.
+void warn_shared_titles(const model::DesiredState& desired, Diagnostics& diags) {
+  std::map<std::string, const model::DesiredMeeting*> first_with;
+  for (const auto& [key, m] : desired.meetings) {
+    const json* title = model::get_path(m.fields, "title");
+    if (title == nullptr || !title->is_string()) continue;
+    auto [it, inserted] = first_with.emplace(title->get<std::string>(), &m);
+    if (inserted) continue;
+    const auto& other = *it->second;
+    const auto at = other.position_of("title");
+    diags.warning(m.position_of("title"),
+                  "meetings " + other.key + " and " + key + " share the title " +
+                      m.shown("title").dump() + " (" + other.key + " at " + at.file + ":" +
+                      std::to_string(at.line) + ":" + std::to_string(at.col) +
+                      "); import --by-title cannot tell them apart");
+  }
+}
+
 }  // namespace
 
 void load_meeting_text(const std::string& text, const std::string& display_name,
@@ -302,6 +400,7 @@ Loaded load(const LoadOptions& options) {
       read_meetings_doc(*doc, ctx, defaults, out.desired);
     }
   }
+  warn_shared_titles(out.desired, out.diagnostics);
   return out;
 }
 

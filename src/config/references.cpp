@@ -1,5 +1,6 @@
 #include "config/references.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -32,6 +33,33 @@ std::vector<std::string> missing_env(std::string_view text, const EnvLookup& env
   return out;
 }
 
+Result<std::string> read_in_repository(const std::string& name, const std::string& root) {
+  namespace fs = std::filesystem;
+  const std::string shown = "${file:" + name + "}";
+  if (fs::path(name).is_absolute()) {
+    return Error{shown + ": the path must be relative to the repository (the directory of the " +
+                 "project file), not absolute"};
+  }
+  std::error_code ec;
+  const fs::path base = fs::weakly_canonical(fs::absolute(root, ec), ec);
+  const fs::path target = fs::weakly_canonical(base / name, ec);  // resolves .. and symlinks
+  if (ec) return Error{"cannot read file " + name + " (referenced as " + shown + ")"};
+  auto [in_base, in_target] = std::mismatch(base.begin(), base.end(), target.begin(), target.end());
+  if (in_base != base.end()) {
+    return Error{shown + " leads outside the repository (through .. or a symbolic link); " +
+                 "only files inside it can be referenced"};
+  }
+  std::ifstream in(target, std::ios::binary);
+  if (!in || fs::is_directory(target)) {
+    return Error{"cannot read file " + name + " (referenced as " + shown + ")"};
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  std::string s = content.str();
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
 Result<std::string> resolve_references(std::string_view text, const std::string& root,
                                        const EnvLookup& env) {
   std::string out;
@@ -55,19 +83,22 @@ Result<std::string> resolve_references(std::string_view text, const std::string&
       if (!value) return Error{"environment variable " + name + " is not set"};
       out += *value;
     } else {
-      std::filesystem::path p(name);
-      if (p.is_relative()) p = std::filesystem::path(root) / p;
-      std::ifstream in(p, std::ios::binary);
-      if (!in) return Error{"cannot read file " + name + " (referenced as ${file:" + name + "})"};
-      std::ostringstream content;
-      content << in.rdbuf();
-      std::string s = content.str();
-      while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-      out += s;
+      auto content = read_in_repository(name, root);
+      if (!content) return content.error();
+      out += content.value();
     }
     i = close + 1;
   }
   return out;
+}
+
+std::string scrub(std::string text, const std::string& value, const std::string& reference) {
+  if (value.empty() || value == reference) return text;
+  for (size_t at = text.find(value); at != std::string::npos;
+       at = text.find(value, at + reference.size())) {
+    text.replace(at, value.size(), reference);
+  }
+  return text;
 }
 
 Result<model::json> resolve_all(const model::json& value, const std::string& root,

@@ -19,6 +19,12 @@ EnvLookup process_env();
 bool has_reference(std::string_view text);
 // Names of ${env:NAME} references in text whose variable is not set.
 std::vector<std::string> missing_env(std::string_view text, const EnvLookup& env);
+// Reads ${file:name}: name is relative to root and must stay inside it (no absolute path,
+// no escape through .. or a symbolic link); a trailing newline is dropped.
+Result<std::string> read_in_repository(const std::string& name, const std::string& root);
+// Replaces every occurrence of a referenced value in text by its reference text, for
+// messages that may quote a value (a resolved value never reaches a diagnostic).
+std::string scrub(std::string text, const std::string& value, const std::string& reference);
 // Expands every reference in text. Errors name the missing variable or unreadable file.
 Result<std::string> resolve_references(std::string_view text, const std::string& root,
                                        const EnvLookup& env);

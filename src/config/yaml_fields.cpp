@@ -61,6 +61,10 @@ std::optional<json> convert(const YAML::Node& n, const Field& f, const FileConte
       for (const auto& item : n) {
         if (!item.IsScalar())
           return fail("every item of " + std::string(f.name()) + " must be a string");
+        if (has_reference(item.Scalar())) {
+          return fail("${env:...} and ${file:...} references are not supported inside lists (" +
+                      std::string(f.name()) + ")");
+        }
         out.push_back(item.Scalar());
       }
       return out;
@@ -134,8 +138,11 @@ void for_each_entry(
     const YAML::Node& map, const FileContext& ctx,
     const std::function<void(const std::string&, const YAML::Node&, const YAML::Node&)>& fn) {
   std::map<std::string, model::SourcePos> seen;
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    const YAML::Node& key = it->first;
+  // yaml-cpp iterators yield entries by value, and `it->first` is a member of a temporary
+  // proxy: a reference bound to it dangles (ASan: stack-use-after-scope). The range-for
+  // keeps each entry alive for the whole iteration.
+  for (const auto& entry : map) {
+    const YAML::Node& key = entry.first;
     if (!key.IsScalar()) {
       ctx.diags->error(ctx.pos(key), "keys must be plain strings");
       continue;
@@ -147,7 +154,7 @@ void for_each_entry(
                                   std::to_string(prev->second.line) + ")");
       continue;
     }
-    fn(key.Scalar(), key, it->second);
+    fn(key.Scalar(), key, entry.second);
   }
 }
 
@@ -191,9 +198,11 @@ void read_fields(const YAML::Node& map, model::Resource r, const std::string& pa
           }
           return;
         }
+        std::string reference;  // the text a referenced value came from
         if (converted->is_string()) {
           const std::string text = converted->get<std::string>();
           if (has_reference(text)) {
+            reference = text;
             sink.references[path] = text;
             auto missing = missing_env(text, *ctx.env);
             if (!ctx.strict_env && !missing.empty()) {
@@ -222,6 +231,9 @@ void read_fields(const YAML::Node& map, model::Resource r, const std::string& pa
           }
         }
         if (auto problem = model::check_value(*f, *converted)) {
+          // A message may quote the value: quote the reference instead.
+          if (!reference.empty())
+            problem = scrub(*problem, converted->get<std::string>(), reference);
           ctx.diags->error(ctx.pos(value), *problem);
           return;
         }

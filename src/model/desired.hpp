@@ -17,19 +17,26 @@ struct SourcePos {
   int col = 0;
 };
 
+// "${env:NAME}" / "${file:PATH}" texts by dotted path: values that came from references are
+// secrets wherever they land; everything printed or saved shows these texts instead.
+using References = std::map<std::string, std::string>;
+
 struct DesiredParticipant {
   std::string custom_participant_id;
   json fields = json::object();  // API fields (name, picture, preset_name, custom_participant_id)
+  References references;         // path -> reference text, for fields that came from one
   std::optional<long> token_rotation;
   SourcePos pos;
 };
 
 struct DesiredMeeting {
   std::string key;
-  json fields = json::object();  // API fields with resolved values (secrets included)
-  std::map<std::string, std::string> references;  // dotted path -> "${env:NAME}" text
-  std::map<std::string, SourcePos> positions;     // dotted path -> where it was written
+  json fields = json::object();                // API fields with resolved values (secrets included)
+  References references;                       // dotted path -> "${env:NAME}" text
+  std::map<std::string, SourcePos> positions;  // dotted path -> where it was written
   bool protect = false;
+  bool allow_duplicate_title = false;  // create even when an unbound same-titled meeting exists
+  std::string import_id;  // rtksync only: the meeting `import --by-title` binds this key to
   bool participants_managed = false;  // false when the YAML has no participants key
   std::map<std::string, DesiredParticipant> participants;  // by custom_participant_id
   SourcePos pos;
@@ -38,12 +45,21 @@ struct DesiredMeeting {
     auto it = positions.find(path);
     return it == positions.end() ? pos : it->second;
   }
+  // The value at path as it may be printed or saved: the reference text when it came from
+  // ${env:...} or ${file:...}, else the value; null when absent.
+  [[nodiscard]] json shown(const std::string& path) const {
+    if (auto it = references.find(path); it != references.end()) return it->second;
+    const json* v = get_path(fields, path);
+    return v != nullptr ? *v : json();
+  }
 };
 
 struct SafetyLimits {
   int max_deactivations = 3;
   double max_participant_removal_percent = 25;
   int min_participant_removals = 5;  // removals above the percentage are allowed up to this
+  double max_update_percent = 30;    // of the existing managed meetings (octoDNS-style)...
+  int min_updates = 5;               // ...and more than this many: a mass edit
 };
 
 struct Project {

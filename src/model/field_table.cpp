@@ -26,6 +26,13 @@ constexpr std::array<SV, 2> kAuthMethod{"KEY", "PASSWORD"};
 constexpr std::array<SV, 2> kVideoCodec{"H264", "VP8"};
 constexpr std::array<SV, 4> kPosition{"left top", "right top", "left bottom", "right bottom"};
 
+// Which storage types use which storage_config members (seed 001: access_key "is not required
+// for the gcs storage media type"; host, port, username, auth_method, password and
+// private_key are "for SFTP type storage medium").
+constexpr std::array<SV, 1> kSftp{"sftp"};
+constexpr std::array<SV, 3> kAccessKeyTypes{"aws", "azure", "digitalocean"};
+constexpr std::array<SV, 4> kSecretTypes{"aws", "azure", "digitalocean", "gcs"};
+
 constexpr std::span<const SV> none{};
 constexpr std::optional<double> no_bound{};
 
@@ -43,6 +50,11 @@ Field nullable(unsigned verbs, Field field) {
 
 Field server_chooses(std::span<const SV> values, Field field) {
   field.server_values = values;
+  return field;
+}
+
+Field used_by(std::span<const SV> storage_types, Field field) {
+  field.storage_types = storage_types;
   return field;
 }
 
@@ -112,28 +124,29 @@ const std::vector<Field>& meeting_table() {
                                  "Your own storage for recordings.")),
       f("recording_config.storage_config.type", Kind::Enum, kCreateReplace, kRequired,
         "Type of storage.", "", kStorageType),
-      f("recording_config.storage_config.access_key", Kind::String, kCreateReplace,
-        kWriteOnly | kSecret, "Access key (write-only; not needed for gcs)."),
-      f("recording_config.storage_config.auth_method", Kind::Enum, kCreateReplace, kSftpOnly,
-        "sftp authentication method.", "", kAuthMethod),
+      used_by(kAccessKeyTypes,
+              f("recording_config.storage_config.access_key", Kind::String, kCreateReplace,
+                kWriteOnly | kSecret, "Access key (write-only; not needed for gcs).")),
+      used_by(kSftp, f("recording_config.storage_config.auth_method", Kind::Enum, kCreateReplace, 0,
+                       "sftp authentication method.", "", kAuthMethod)),
       f("recording_config.storage_config.bucket", Kind::String, kCreateReplace, 0, "Bucket name."),
-      f("recording_config.storage_config.host", Kind::String, kCreateReplace, kSftpOnly,
-        "sftp host."),
-      f("recording_config.storage_config.password", Kind::String, kCreateReplace,
-        kWriteOnly | kSecret | kSftpOnly,
-        "sftp password, or the private key's passphrase (write-only)."),
+      used_by(kSftp, f("recording_config.storage_config.host", Kind::String, kCreateReplace, 0,
+                       "sftp host.")),
+      used_by(kSftp, f("recording_config.storage_config.password", Kind::String, kCreateReplace,
+                       kWriteOnly | kSecret,
+                       "sftp password, or the private key's passphrase (write-only).")),
       f("recording_config.storage_config.path", Kind::String, kCreateReplace, 0,
         "Path relative to the bucket root."),
-      f("recording_config.storage_config.port", Kind::Number, kCreateReplace, kSftpOnly,
-        "sftp port."),
-      f("recording_config.storage_config.private_key", Kind::String, kCreateReplace,
-        kWriteOnly | kSecret | kSftpOnly, "sftp private key (auth_method KEY; write-only)."),
+      used_by(kSftp, f("recording_config.storage_config.port", Kind::Number, kCreateReplace, 0,
+                       "sftp port.")),
+      used_by(kSftp, f("recording_config.storage_config.private_key", Kind::String, kCreateReplace,
+                       kWriteOnly | kSecret, "sftp private key (auth_method KEY; write-only).")),
       f("recording_config.storage_config.region", Kind::String, kCreateReplace, 0,
         "Storage region."),
-      f("recording_config.storage_config.secret", Kind::String, kCreateReplace,
-        kWriteOnly | kSecret, "Secret key (write-only)."),
-      f("recording_config.storage_config.username", Kind::String, kCreateReplace, kSftpOnly,
-        "sftp username."),
+      used_by(kSecretTypes, f("recording_config.storage_config.secret", Kind::String,
+                              kCreateReplace, kWriteOnly | kSecret, "Secret key (write-only).")),
+      used_by(kSftp, f("recording_config.storage_config.username", Kind::String, kCreateReplace, 0,
+                       "sftp username.")),
       f("recording_config.video_config", Kind::Object, kCreateReplace, 0, "Recorded video."),
       f("recording_config.video_config.codec", Kind::Enum, kCreateReplace, 0, "Video codec.",
         R"("H264")", kVideoCodec),
@@ -157,6 +170,9 @@ const std::vector<Field>& meeting_table() {
         "URL of the watermark image."),
       f("protect", Kind::Bool, kNone, kLocal,
         "rtksync only: never deactivate this meeting (remembered in the state)."),
+      f("allow_duplicate_title", Kind::Bool, kNone, kLocal,
+        "rtksync only: create this meeting even when an unbound meeting with the same title "
+        "exists (set it in the project's defaults to allow it everywhere)."),
   };
   return table;
 }
@@ -182,6 +198,14 @@ const std::vector<Field>& participant_table() {
 }
 
 }  // namespace
+
+bool Field::used_by_storage(std::string_view type) const {
+  if (storage_types.empty()) return true;
+  for (auto t : storage_types) {
+    if (t == type) return true;
+  }
+  return false;
+}
 
 std::string_view Field::name() const {
   auto dot = path.rfind('.');
@@ -242,7 +266,6 @@ std::string_view kind_name(Kind k) {
     case Kind::Number:
       return "number";
     case Kind::String:
-      return "string";
     case Kind::Enum:
       return "string";
     case Kind::StringList:

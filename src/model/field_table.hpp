@@ -30,7 +30,6 @@ enum Flag : unsigned {
   kRequired = 1U << 4,   // required when its parent object is given (or on POST)
   kSummary = 1U << 5,    // returned by the list endpoint
   kLocal = 1U << 6,      // rtksync's own config key: never sent to the API
-  kSftpOnly = 1U << 7,   // meaningful only for storage_config.type == sftp
 };
 
 struct Field {
@@ -47,6 +46,9 @@ struct Field {
   // Values only the server sets and reports (audio codec "vorbis" with video codec VP8): a
   // request may not send them, so bodies and exports leave them out.
   std::span<const std::string_view> server_values{};
+  // For storage_config members: the storage types that use this one (empty: every type).
+  // A write-only credential a type uses is one a PUT must resend or it is erased.
+  std::span<const std::string_view> storage_types = {};
 
   [[nodiscard]] bool has(Flag f) const { return (flags & f) != 0; }
   [[nodiscard]] bool accepts(Verb v) const { return (verbs & v) != 0; }
@@ -56,6 +58,7 @@ struct Field {
   // A configuration may say `null` here to remove the value (a nested object, or a field the
   // API lets a request clear).
   [[nodiscard]] bool removable() const;
+  [[nodiscard]] bool used_by_storage(std::string_view type) const;
   [[nodiscard]] std::string_view name() const;    // last path segment
   [[nodiscard]] std::string_view parent() const;  // "" for top level
 };

@@ -71,6 +71,12 @@ json meeting_file_schema() {
       {"type", "array"},
       {"description", "Authoritative list: participants not listed are removed."},
       {"items", participant}};
+  meeting["properties"]["import_id"] = {
+      {"type", "string"},
+      {"minLength", 1},
+      {"description",
+       "rtksync only: the id of the existing meeting `rtksync import --by-title` binds this key "
+       "to (written by `rtksync export` where titles repeat)."}};
   return json{{"$schema", "https://json-schema.org/draft/2020-12/schema"},
               {"title", "rtksync meeting file"},
               {"type", "object"},

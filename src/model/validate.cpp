@@ -161,12 +161,15 @@ std::vector<Violation> cross_field_rules(const json& meeting) {
   }
   const json* storage = get_path(meeting, "recording_config.storage_config");
   const json* type = storage != nullptr ? get_path(*storage, "type") : nullptr;
-  if (type != nullptr && *type != "sftp") {
+  if (type != nullptr && type->is_string()) {
+    const std::string t = type->get<std::string>();
     for (const Field* child : children(Resource::Meeting, "recording_config.storage_config")) {
-      if (child->has(kSftpOnly) && storage->contains(std::string(child->name()))) {
+      if (!child->used_by_storage(t) && storage->contains(std::string(child->name()))) {
+        std::string users;
+        for (auto u : child->storage_types) users += (users.empty() ? "" : ", ") + std::string(u);
         out.push_back({std::string(child->path),
-                       std::string(child->name()) + " applies only to storage type sftp, not " +
-                           type->get<std::string>(),
+                       std::string(child->name()) + " applies only to storage type" +
+                           (child->storage_types.size() > 1 ? "s " : " ") + users + ", not " + t,
                        false});
       }
     }

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <optional>
 #include <set>
 
+#include "model/create_marker.hpp"
 #include "model/digest.hpp"
+#include "model/json_path.hpp"
 #include "model/projection.hpp"
 
 namespace rtk::plan {
@@ -31,8 +34,10 @@ json overlay(const json& observed, const json& desired) {
   return out;
 }
 
-void put_references(json& body, const model::DesiredMeeting& d) {
-  for (const auto& [path, ref] : d.references) {
+// Puts the reference texts back where the body carries values that came from references:
+// bodies are saved in plan files and resolved again only when sent.
+void put_references(json& body, const model::References& references) {
+  for (const auto& [path, ref] : references) {
     if (model::get_path(body, path) != nullptr) model::set_path(body, path, ref);
   }
 }
@@ -45,6 +50,49 @@ json without_nulls(const json& value) {
     if (!v.is_null()) out[k] = without_nulls(v);
   }
   return out;
+}
+
+const std::string* reference_of(const model::References& refs, const std::string& path) {
+  auto it = refs.find(path);
+  return it == refs.end() ? nullptr : &it->second;
+}
+
+// A change to a value of an existing object. Secrets and referenced values never carry what
+// they were or will be: "(sensitive)" before, the reference text (or "(sensitive)") after.
+FieldChange change_of(const Field& f, const json* before, const json& after,
+                      const model::References& refs) {
+  const std::string path(f.path);
+  const std::string* ref = reference_of(refs, path);
+  const bool sensitive = f.has(model::kSecret) || ref != nullptr;
+  FieldChange c{path, before != nullptr ? *before : json(), after, sensitive, ""};
+  if (sensitive) c.before = model::kSensitive;
+  if (ref != nullptr) {
+    c.reference = *ref;
+    c.after = *ref;
+  } else if (sensitive) {
+    c.after = model::kSensitive;
+  }
+  return c;
+}
+
+// The changes a create or add makes: one per leaf of its body (references already put back).
+std::vector<FieldChange> creation_changes(Resource r, const json& body,
+                                          const model::References& refs) {
+  std::vector<FieldChange> out;
+  model::for_each_leaf(r, body, [&](const Field& f, const json& v) {
+    FieldChange c = change_of(f, nullptr, v, refs);
+    c.before = json();
+    out.push_back(std::move(c));
+  });
+  return out;
+}
+
+bool digest_matches(const state::MeetingState& st, const std::string& salt, const std::string& path,
+                    const json& value) {
+  auto it = st.digests.find(path);
+  return it != st.digests.end() &&
+         it->second == model::secret_digest(
+                           salt, path, value.is_string() ? value.get<std::string>() : value.dump());
 }
 
 std::string top_of(const std::string& path) {
@@ -76,19 +124,15 @@ MeetingDiff diff_meeting(const model::DesiredMeeting& d, const json& observed,
   if (st.deactivated && !desired.contains("status")) desired["status"] = "ACTIVE";  // undo ours
   for_each_managed(desired, [&](const Field& f, const json& value) {
     std::string path(f.path);
-    FieldChange c{path, json(), value, f.has(model::kSecret)};
     const json* fresh = model::get_path(observed, path);
-    if (f.has(model::kSecret) && (f.has(model::kWriteOnly) || fresh == nullptr)) {
-      // Never returned (write-only), or stripped from the state's cached copy: by digest.
-      auto it = st.digests.find(path);
-      auto digest = model::secret_digest(
-          salt, path, value.is_string() ? value.get<std::string>() : value.dump());
-      if (it != st.digests.end() && it->second == digest) return;
-      out.needs_put.push_back(std::move(c));
+    const bool secret = f.has(model::kSecret) || d.references.count(path) != 0U;
+    FieldChange c = change_of(f, fresh, value, d.references);
+    if (secret && (f.has(model::kWriteOnly) || fresh == nullptr)) {
+      // Never returned (write-only), or kept out of the state's cached copy: by digest.
+      if (digest_matches(st, salt, path, value)) return;
+    } else if (same_value(f, value, fresh)) {
       return;
     }
-    if (same_value(f, value, fresh)) return;
-    if (fresh != nullptr) c.before = *fresh;
     const Field* top = model::find_field(Resource::Meeting, top_of(path));
     // A removal goes by PATCH only where PATCH takes null; else by PUT, which replaces all
     // the details (so what it omits is removed, whether PATCH replaces or merges objects).
@@ -119,8 +163,10 @@ json replace_body(const json& desired, const json& observed) {
   return model::body_for(Resource::Meeting, body, model::kPut);
 }
 
-// Write-only credentials a PUT would erase: the server has a storage_config, the body lacks
-// a credential, and the state says one was set (or knows nothing about them).
+// Write-only credentials a PUT would erase: the server has a storage_config and the body lacks
+// a credential its storage type uses (field table: storage_types) that the state says was set.
+// When the state knows nothing of them (an imported meeting), a body that supplies none of
+// the type's credentials would surely erase what is there.
 std::vector<std::string> erased_credentials(const json& body, const json& observed,
                                             const state::MeetingState& st) {
   std::vector<std::string> out;
@@ -128,21 +174,40 @@ std::vector<std::string> erased_credentials(const json& body, const json& observ
   const json* sent = model::get_path(body, "recording_config.storage_config");
   if (sent == nullptr || sent->is_null()) return out;  // the YAML removes it: nothing to keep
   const json* type = model::get_path(body, "recording_config.storage_config.type");
-  bool knows_nothing = st.digests.empty();
-  for (const Field* f : model::children(Resource::Meeting, "recording_config.storage_config")) {
-    if (!f->has(model::kWriteOnly)) continue;
-    std::string path(f->path);
-    if (model::get_path(body, path) != nullptr) continue;
-    if (f->name() == "access_key" && type != nullptr && *type == "gcs") continue;
-    if (f->has(model::kSftpOnly) && (type == nullptr || *type != "sftp")) continue;
-    if (knows_nothing || st.digests.count(path) != 0U) out.emplace_back(f->name());
+  const std::string storage = type != nullptr && type->is_string() ? type->get<std::string>() : "";
+  bool knows_nothing = true;  // no digest of any secret: rtksync never set credentials here
+  for (const auto& [path, digest] : st.digests) {
+    const Field* f = model::find_field(Resource::Meeting, path);
+    if (f != nullptr && f->has(model::kSecret)) knows_nothing = false;
   }
+  bool supplies_any = false;
+  std::vector<std::string> missing_known, missing;
+  for (const Field* f : model::children(Resource::Meeting, "recording_config.storage_config")) {
+    if (!f->has(model::kWriteOnly) || !f->used_by_storage(storage)) continue;
+    std::string path(f->path);
+    if (model::get_path(body, path) != nullptr) {
+      supplies_any = true;
+      continue;
+    }
+    missing.emplace_back(f->name());
+    if (st.digests.count(path) != 0U) missing_known.emplace_back(f->name());
+  }
+  if (!missing_known.empty()) return missing_known;
+  if (knows_nothing && !supplies_any) return missing;
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
   return out;
 }
 
 void plan_participants(const model::DesiredMeeting& d, const std::vector<json>* observed,
-                       const state::MeetingState* st, const model::SafetyLimits& limits,
-                       bool allow_removals, MeetingPlan& mp, Plan& plan) {
+                       const state::MeetingState* st, const PlanInput& in, MeetingPlan& mp,
+                       Plan& plan) {
+  const model::SafetyLimits& limits = in.project.limits;
+  const bool allow_removals = in.overrides.allow_removals;
   if (!d.participants_managed) return;
   std::map<std::string, const json*> current;
   if (observed != nullptr) {
@@ -157,36 +222,44 @@ void plan_participants(const model::DesiredMeeting& d, const std::vector<json>* 
                    model::body_for(Resource::Participant, p.fields, model::kPost),
                    {},
                    p.token_rotation.value_or(0)};
-      model::for_each_leaf(Resource::Participant, op.body, [&](const Field& f, const json& v) {
-        op.changes.push_back({std::string(f.path), json(), v, f.has(model::kSecret)});
-      });
+      put_references(op.body, p.references);
+      op.changes = creation_changes(Resource::Participant, op.body, p.references);
       mp.ops.push_back(std::move(op));
       continue;
     }
-    const json& obs = *it->second;
+    const json& obs = *it->second;  // participants are always listed fresh: compare values
     Operation edit{OpKind::EditParticipant, cpid, obs.value("id", ""), json::object(), {}, 0};
+    const model::References& refs = p.references;
     model::for_each_leaf(Resource::Participant, p.fields, [&](const Field& f, const json& v) {
       if (!f.accepts(model::kPatch)) return;
       const json* before = model::get_path(obs, f.path);
       if (same_value(f, v, before)) return;
       edit.body[std::string(f.path)] = v;
-      edit.changes.push_back({std::string(f.path), before != nullptr ? *before : json(), v, false});
+      edit.changes.push_back(change_of(f, before, v, refs));
     });
+    put_references(edit.body, p.references);
     if (!edit.changes.empty()) mp.ops.push_back(std::move(edit));
     long recorded = 0;
     if (st != nullptr) {
       auto r = st->token_rotations.find(cpid);
       if (r != st->token_rotations.end()) recorded = r->second;
     }
-    if (p.token_rotation && *p.token_rotation > recorded) {
-      mp.ops.push_back(Operation{
-          OpKind::RotateToken, cpid, obs.value("id", ""), json::object(), {}, *p.token_rotation});
+    const bool requested = p.token_rotation && *p.token_rotation > recorded;
+    const bool undelivered = st != nullptr && st->undelivered_tokens.count(cpid) != 0U;
+    if (requested || undelivered) {
+      mp.ops.push_back(Operation{.kind = OpKind::RotateToken,
+                                 .participant = cpid,
+                                 .participant_id = obs.value("id", ""),
+                                 .token_rotation = requested ? *p.token_rotation : 0,
+                                 .redeliver = !requested});
     }
   }
   int removals = 0;
+  std::vector<std::string> removed;
   for (const auto& [cpid, obs] : current) {
     if (d.participants.count(cpid) != 0U) continue;
     ++removals;
+    removed.push_back(cpid);
     mp.ops.push_back(
         Operation{OpKind::RemoveParticipant, cpid, obs->value("id", ""), json::object(), {}, 0});
   }
@@ -200,9 +273,92 @@ void plan_participants(const model::DesiredMeeting& d, const std::vector<json>* 
                           "% and more than " + std::to_string(limits.min_participant_removals) +
                           "). Check the YAML; if this is intended, pass --allow-removals.");
   }
+  if (!allow_removals && d.protect && removals > 0) {
+    plan.errors.push_back("meeting " + d.key + " is protected and the plan removes " +
+                          std::to_string(removals) +
+                          (removals == 1 ? " participant (" : " participants (") + joined(removed) +
+                          "). If this is intended, pass --allow-removals.");
+  }
 }
 
-void plan_create(const model::DesiredMeeting& d, const PlanInput& in, MeetingPlan& mp, Plan& plan) {
+// Whether the meeting is in service now and the plan sets it INACTIVE.
+bool takes_out_of_service(const MeetingDiff& diff, const model::DesiredMeeting& d,
+                          const json& observed) {
+  if (!diff.status_changed) return false;
+  const json* now = model::get_path(observed, "status");
+  const bool active = now == nullptr || !now->is_string() || *now != "INACTIVE";
+  return active && d.fields.value("status", "") == "INACTIVE";
+}
+
+// The title as it may be printed: its reference text when it came from one.
+std::string shown_title(const model::DesiredMeeting& d) {
+  json t = d.shown("title");
+  return t.is_string() ? t.get<std::string>() : "";
+}
+
+// Unbound meetings by title (a create marker left by an interrupted create is ignored, so
+// such a meeting counts under the title it was meant to have).
+using TitleIndex = std::map<std::string, std::vector<std::string>>;
+
+TitleIndex unbound_by_title(const PlanInput& in) {
+  std::set<std::string> bound;
+  for (const auto& [key, st] : in.state.meetings) bound.insert(st.id);
+  TitleIndex out;
+  for (const auto& s : in.observed.summaries) {
+    std::string id = s.value("id", "");
+    if (bound.count(id) != 0U) continue;
+    const json& title = s.value("title", json());
+    if (title.is_string()) out[model::unmarked_title(title.get<std::string>())].push_back(id);
+  }
+  return out;
+}
+
+// Creating a meeting whose exact title already exists unbound is what a second checkout or a
+// lost state file would do to every meeting: an error, unless duplicates are allowed.
+void check_unbound_same_title(const model::DesiredMeeting& d, const TitleIndex& unbound,
+                              MeetingPlan& mp, Plan& plan) {
+  if (!d.import_id.empty()) {  // exported from an existing meeting: bind it, never duplicate it
+    plan.errors.push_back("meeting " + d.key + " names import_id " + d.import_id +
+                          " but is not bound to it: run `rtksync import --by-title` (or "
+                          "`rtksync import " +
+                          d.key + " " + d.import_id +
+                          "`) first, or remove import_id to create a "
+                          "new meeting.");
+    return;
+  }
+  const json& title = d.fields.value("title", json());
+  if (!title.is_string() || title.get<std::string>().empty()) return;
+  auto it = unbound.find(title.get<std::string>());
+  if (it == unbound.end()) return;
+  std::string ids;
+  for (const auto& id : it->second) ids += (ids.empty() ? "" : ", ") + id;
+  const std::string shown = shown_title(d);
+  if (d.allow_duplicate_title) {
+    mp.notes.push_back("a meeting titled \"" + shown + "\" already exists unbound (id " + ids +
+                       "); creating another, as allow_duplicate_title says");
+    return;
+  }
+  plan.errors.push_back(
+      "meeting " + d.key + ": an unbound meeting titled \"" + shown + "\" already exists (id " +
+      ids +
+      "), so creating it would make a duplicate (another checkout or a lost state file?). "
+      "Bind the existing one with `rtksync import " +
+      d.key + " " + it->second.front() +
+      "`, or set `allow_duplicate_title: true` on the meeting (or in the project's defaults) to "
+      "create another.");
+}
+
+void plan_create(const model::DesiredMeeting& d, const PlanInput& in, const TitleIndex& unbound,
+                 MeetingPlan& mp, Plan& plan) {
+  if (!d.import_id.empty()) {  // exported from an existing meeting: bind it, never duplicate it
+    plan.errors.push_back("meeting " + d.key + " names import_id " + d.import_id +
+                          " but is not bound to it: run `rtksync import --by-title` (or "
+                          "`rtksync import " +
+                          d.key + " " + d.import_id +
+                          "`) first, or remove import_id to create a "
+                          "new meeting.");
+    return;
+  }
   mp.action = MeetingAction::Create;
   Operation create{OpKind::CreateMeeting,
                    "",
@@ -210,44 +366,53 @@ void plan_create(const model::DesiredMeeting& d, const PlanInput& in, MeetingPla
                    without_nulls(model::body_for(Resource::Meeting, d.fields, model::kPost)),
                    {},
                    0};
-  model::for_each_leaf(Resource::Meeting, create.body, [&](const Field& f, const json& v) {
-    if (!v.is_null())
-      create.changes.push_back({std::string(f.path), json(), v, f.has(model::kSecret)});
-  });
-  put_references(create.body, d);
+  put_references(create.body, d.references);
+  create.changes = creation_changes(Resource::Meeting, create.body, d.references);
   mp.ops.push_back(std::move(create));
   if (d.fields.value("status", "ACTIVE") == "INACTIVE") {  // POST cannot set status
-    mp.ops.push_back(Operation{OpKind::UpdateMeeting,
-                               "",
-                               "",
-                               json{{"status", "INACTIVE"}},
-                               {{"status", "ACTIVE", "INACTIVE", false}},
-                               0});
+    const json active = "ACTIVE";
+    const FieldChange c = change_of(*model::find_field(Resource::Meeting, "status"), &active,
+                                    "INACTIVE", d.references);
+    mp.ops.push_back(Operation{OpKind::UpdateMeeting, "", "", json{{"status", c.after}}, {c}, 0});
   }
-  plan_participants(d, nullptr, nullptr, in.project.limits, in.allow_removals, mp, plan);
-  const std::string title = model::string_at(d.fields, "title");
-  for (const auto& s : in.observed.summaries) {
-    std::string id = s.value("id", "");
-    if (!title.empty() && s.value("title", "") == title && in.state.key_of(id).empty()) {
-      mp.notes.push_back("a meeting titled \"" + title + "\" already exists (id " + id +
-                         "): `rtksync import " + d.key + " " + id + "` it instead?");
-    }
-  }
+  plan_participants(d, nullptr, nullptr, in, mp, plan);
+  check_unbound_same_title(d, unbound, mp, plan);
 }
 
-void plan_existing(const model::DesiredMeeting& d, const state::MeetingState& st,
+// A title that still carries a create marker (the create's follow-up PATCH never ran) goes back
+// to the title it was meant to have, even when the YAML leaves the title unmanaged: the marker
+// is rtksync's, not the user's. nullopt when there is nothing to undo.
+std::optional<model::DesiredMeeting> without_marker(const model::DesiredMeeting& d,
+                                                    const json& observed) {
+  const json title = observed.value("title", json());
+  if (d.fields.contains("title") || !title.is_string()) return std::nullopt;
+  if (model::create_nonce_of(title.get<std::string>()).empty()) return std::nullopt;
+  model::DesiredMeeting out = d;
+  out.fields["title"] = model::unmarked_title(title.get<std::string>());
+  return out;
+}
+
+void plan_existing(const model::DesiredMeeting& wanted, const state::MeetingState& st,
                    const PlanInput& in, MeetingPlan& mp, Plan& plan) {
   mp.id = st.id;
+  if (!wanted.import_id.empty() && wanted.import_id != st.id) {
+    plan.errors.push_back("meeting " + wanted.key + " names import_id " + wanted.import_id +
+                          " but is bound to " + st.id + ". Fix import_id, or `rtksync state rm " +
+                          wanted.key + "` and import it again.");
+    return;
+  }
   if (in.observed.missing.count(st.id) != 0U) {
-    plan.errors.push_back("meeting " + d.key + " is bound to id " + st.id +
+    plan.errors.push_back("meeting " + wanted.key + " is bound to id " + st.id +
                           ", which the server does not have (removed outside rtksync?). To "
                           "create it anew: `rtksync state rm " +
-                          d.key + "`, then plan again.");
+                          wanted.key + "`, then plan again.");
     return;
   }
   auto found = in.observed.meetings.find(st.id);
   if (found == in.observed.meetings.end()) return;
   const json& observed = found->second;
+  const auto unmarked = without_marker(wanted, observed);
+  const model::DesiredMeeting& d = unmarked ? *unmarked : wanted;
   MeetingDiff diff = diff_meeting(d, observed, st, in.state.salt);
   if (!diff.needs_put.empty()) {
     json desired = d.fields;
@@ -266,7 +431,7 @@ void plan_existing(const model::DesiredMeeting& d, const state::MeetingState& st
                             "revert the change.");
       return;
     }
-    put_references(body, d);
+    put_references(body, d.references);
     mp.action = MeetingAction::Replace;
     std::vector<FieldChange> changes = diff.needs_put;
     FieldChange status_change;
@@ -294,12 +459,20 @@ void plan_existing(const model::DesiredMeeting& d, const state::MeetingState& st
       body[top] = observed.contains(top) ? overlay(observed[top], desired_top) : desired_top;
     }
     body = model::body_for(Resource::Meeting, body, model::kPatch);  // no-op removals inside
-    put_references(body, d);
+    put_references(body, d.references);
     mp.ops.push_back(Operation{OpKind::UpdateMeeting, "", "", body, diff.patchable, 0});
   }
   auto people = in.observed.participants.find(st.id);
   plan_participants(d, people == in.observed.participants.end() ? nullptr : &people->second, &st,
-                    in.project.limits, in.allow_removals, mp, plan);
+                    in, mp, plan);
+  if (takes_out_of_service(diff, d, observed)) {
+    mp.action = MeetingAction::Deactivate;  // whatever the cause: status or defaults
+    if (d.protect && !in.overrides.allow_removals) {
+      plan.errors.push_back("meeting " + d.key +
+                            " is protected and the plan deactivates it (status: INACTIVE). If "
+                            "this is intended, pass --allow-removals.");
+    }
+  }
 }
 
 void plan_deactivate(const std::string& key, const state::MeetingState& st, const PlanInput& in,
@@ -323,13 +496,18 @@ void plan_deactivate(const std::string& key, const state::MeetingState& st, cons
   }
   if (summary->value("status", "ACTIVE") == "INACTIVE") return;
   mp.action = MeetingAction::Deactivate;
-  mp.title = summary->value("title", "");
-  mp.ops.push_back(Operation{OpKind::DeactivateMeeting,
-                             "",
-                             "",
-                             json{{"status", "INACTIVE"}},
-                             {{"status", summary->value("status", "ACTIVE"), "INACTIVE", false}},
-                             0});
+  auto referenced = in.state.referenced.find(key);
+  const bool secret_title =
+      st.digests.count("title") != 0U ||
+      (referenced != in.state.referenced.end() && referenced->second.count("title") != 0U);
+  mp.title = secret_title ? model::kSensitive : model::string_at(*summary, "title");
+  mp.ops.push_back(
+      Operation{OpKind::DeactivateMeeting,
+                "",
+                "",
+                json{{"status", "INACTIVE"}},
+                {{"status", summary->value("status", "ACTIVE"), "INACTIVE", false, ""}},
+                0});
 }
 
 void fingerprint(const MeetingPlan& mp, const model::Observed& observed, Plan& plan) {
@@ -340,6 +518,33 @@ void fingerprint(const MeetingPlan& mp, const model::Observed& observed, Plan& p
   if (people != observed.participants.end())
     fp.participants_digest = participants_digest(people->second);
   plan.fingerprints[mp.key] = fp;
+}
+
+std::string percent_text(double percent) {
+  return std::to_string(static_cast<int>(percent)) + "%";
+}
+
+// The plan-wide limits: deactivations (whatever their cause) and mass updates.
+void check_limits(const PlanInput& in, const std::vector<std::string>& deactivated,
+                  const std::vector<std::string>& updated, size_t existing, Plan& plan) {
+  const auto& limits = in.project.limits;
+  if (!in.overrides.allow_removals &&
+      static_cast<int>(deactivated.size()) > limits.max_deactivations) {
+    plan.errors.push_back("the plan deactivates " + std::to_string(deactivated.size()) +
+                          " meetings (" + joined(deactivated) + "), over the safety limit of " +
+                          std::to_string(limits.max_deactivations) +
+                          ". If this is intended, pass --allow-removals.");
+  }
+  const double share = limits.max_update_percent / 100.0 * static_cast<double>(existing);
+  const auto n = static_cast<double>(updated.size());
+  if (!in.overrides.allow_updates && n > share && n > limits.min_updates) {
+    plan.errors.push_back("the plan updates " + std::to_string(updated.size()) + " of " +
+                          std::to_string(existing) + " meetings, over the safety limit (" +
+                          percent_text(limits.max_update_percent) + " and more than " +
+                          std::to_string(limits.min_updates) +
+                          "). Check the configuration (a changed default?); if this is intended, "
+                          "pass --allow-updates.");
+  }
 }
 
 }  // namespace
@@ -373,10 +578,13 @@ Plan build_plan(const PlanInput& in) {
                           in.project.file + ".");
     return plan;
   }
+  const TitleIndex unbound = unbound_by_title(in);
   std::set<std::string> keys;
   for (const auto& [k, d] : in.desired.meetings) keys.insert(k);
   for (const auto& [k, st] : in.state.meetings) keys.insert(k);
   std::vector<std::string> deactivated;
+  std::vector<std::string> updated;
+  size_t existing = 0;  // managed meetings bound and on the server
   for (const auto& key : keys) {
     MeetingPlan mp;
     mp.key = key;
@@ -384,29 +592,27 @@ Plan build_plan(const PlanInput& in) {
     const state::MeetingState* st = in.state.find(key);
     if (d != in.desired.meetings.end()) {
       plan.protect[key] = d->second.protect;
-      mp.title = model::string_at(d->second.fields, "title");
+      auto& referenced = plan.referenced[key];
+      for (const auto& [path, ref] : d->second.references) referenced.insert(path);
+      mp.title = shown_title(d->second);
       if (st == nullptr) {
-        plan_create(d->second, in, mp, plan);
+        plan_create(d->second, in, unbound, mp, plan);
       } else {
         plan_existing(d->second, *st, in, mp, plan);
       }
     } else if (!st->deactivated) {
       plan_deactivate(key, *st, in, mp, plan);
-      if (mp.action == MeetingAction::Deactivate) deactivated.push_back(key);
     }
+    if (mp.action == MeetingAction::Deactivate) deactivated.push_back(key);
+    if (mp.action == MeetingAction::Update || mp.action == MeetingAction::Replace)
+      updated.push_back(key);
+    if (st != nullptr && d != in.desired.meetings.end() && in.observed.missing.count(st->id) == 0U)
+      ++existing;
     if (mp.ops.empty() && mp.notes.empty()) continue;
     fingerprint(mp, in.observed, plan);
     plan.meetings.push_back(std::move(mp));
   }
-  if (!in.allow_removals &&
-      static_cast<int>(deactivated.size()) > in.project.limits.max_deactivations) {
-    std::string names;
-    for (const auto& k : deactivated) names += (names.empty() ? "" : ", ") + k;
-    plan.errors.push_back("the plan deactivates " + std::to_string(deactivated.size()) +
-                          " meetings (" + names + "), over the safety limit of " +
-                          std::to_string(in.project.limits.max_deactivations) +
-                          ". If this is intended, pass --allow-removals.");
-  }
+  check_limits(in, deactivated, updated, existing, plan);
   plan.counts = count_operations(plan.meetings);
   return plan;
 }

@@ -11,12 +11,18 @@
 
 namespace rtk::plan {
 
+// What the person running plan or apply allows beyond the safety limits.
+struct Overrides {
+  bool allow_removals = false;  // deactivations, participant removals, protected meetings
+  bool allow_updates = false;   // mass updates over limits.max_update_percent
+};
+
 struct PlanInput {
   const model::Project& project;
   const model::DesiredState& desired;
   const model::Observed& observed;
   const state::State& state;
-  bool allow_removals = false;
+  Overrides overrides;
 };
 
 Plan build_plan(const PlanInput& in);

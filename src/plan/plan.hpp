@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,10 +32,11 @@ std::string http_method(OpKind k);
 bool is_meeting_op(OpKind k);
 
 struct FieldChange {
-  std::string path;  // dotted field path
-  json before;       // null when absent
-  json after;        // null when removed
-  bool sensitive = false;
+  std::string path;        // dotted field path
+  json before;             // null when absent; "(sensitive)" (never the value) for secrets
+  json after;              // null when removed; the reference text when it came from one
+  bool sensitive = false;  // a secret field or a value that came from a reference
+  std::string reference;   // the ${env:...}/${file:...} text the new value comes from
 };
 
 struct Operation {
@@ -44,6 +46,8 @@ struct Operation {
   json body = json::object();  // request body; references, never resolved secrets
   std::vector<FieldChange> changes;
   long token_rotation = 0;  // recorded in the state after add/rotate
+  // A rotation because the participant's last token was issued but never delivered.
+  bool redeliver = false;
 };
 
 enum class MeetingAction { None, Create, Update, Replace, Deactivate };
@@ -78,6 +82,9 @@ struct Plan {
   std::vector<std::string> warnings;
   std::map<std::string, Fingerprint> fingerprints;  // by key, for every bound meeting touched
   std::map<std::string, bool> protect;              // key -> protect, for every desired key
+  // key -> paths whose values come from references, for every desired key (apply keeps them
+  // in the state so that its cache never holds them).
+  std::map<std::string, std::set<std::string>> referenced;
   Counts counts;
   [[nodiscard]] bool has_changes() const { return counts.any(); }
 };

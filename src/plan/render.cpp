@@ -68,9 +68,9 @@ bool is_removal(const FieldChange& c) {
 }
 
 std::string change_line(const FieldChange& c) {
-  if (is_removal(c)) return c.path + ": " + shown(c, c.before) + " → (removed)";
-  if (c.before.is_null()) return c.path + ": " + shown(c, c.after);
-  return c.path + ": " + shown(c, c.before) + " → " + shown(c, c.after);
+  if (is_removal(c)) return c.path + ": " + shown_before(c) + " → (removed)";
+  if (c.before.is_null()) return c.path + ": " + shown_after(c);
+  return c.path + ": " + shown_before(c) + " → " + shown_after(c);
 }
 
 std::string participant_line(const Operation& op) {
@@ -80,7 +80,8 @@ std::string participant_line(const Operation& op) {
     case OpKind::RemoveParticipant:
       return "participant " + op.participant;
     case OpKind::RotateToken:
-      return "participant " + op.participant + ": rotate join token";
+      return "participant " + op.participant + ": rotate join token" +
+             (op.redeliver ? " (its last token was never delivered)" : "");
     default: {
       std::string out = "participant " + op.participant + ": ";
       for (size_t i = 0; i < op.changes.size(); ++i) {
@@ -98,14 +99,31 @@ std::string plural(int n, const std::string& what) {
 
 }  // namespace
 
-json masked(const FieldChange& c, const json& value) {
-  return c.sensitive && !value.is_null() ? json(model::kSensitive) : value;
+json masked_before(const FieldChange& c) {
+  return c.sensitive && !c.before.is_null() ? json(model::kSensitive) : c.before;
 }
 
-std::string shown(const FieldChange& c, const json& value) {
-  if (c.sensitive) return model::kSensitive;
-  if (value.is_null()) return "(none)";
-  return value.dump();
+json masked_after(const FieldChange& c) {
+  if (!c.reference.empty()) return c.reference;
+  return c.sensitive && !c.after.is_null() ? json(model::kSensitive) : c.after;
+}
+
+namespace {
+
+std::string as_text(const FieldChange& c, const json& shown) {
+  if (shown.is_null()) return "(none)";
+  if (c.sensitive && shown.is_string()) return shown.get<std::string>();  // marker or reference
+  return shown.dump();
+}
+
+}  // namespace
+
+std::string shown_before(const FieldChange& c) {
+  return as_text(c, masked_before(c));
+}
+
+std::string shown_after(const FieldChange& c) {
+  return as_text(c, masked_after(c));
 }
 
 std::string api_calls_text(long calls, long retries) {
@@ -167,8 +185,8 @@ json render_json(const Plan& plan, const RenderContext& ctx) {
       json changes = json::array();
       for (const auto& c : op.changes) {
         changes.push_back({{"path", c.path},
-                           {"before", masked(c, c.before)},
-                           {"after", masked(c, c.after)},
+                           {"before", masked_before(c)},
+                           {"after", masked_after(c)},
                            {"sensitive", c.sensitive}});
       }
       json o{{"kind", to_string(op.kind)}, {"method", http_method(op.kind)}, {"changes", changes}};

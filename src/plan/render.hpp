@@ -23,10 +23,15 @@ json render_json(const Plan& plan, const RenderContext& ctx);
 std::string summary_line(const Plan& plan);
 // "N API calls (R retries)", singular where it is one.
 std::string api_calls_text(long calls, long retries);
-// A change's value for machine output: "(sensitive)" for a present secret, else the value.
-json masked(const FieldChange& c, const json& value);
-// A change's value as shown: "(sensitive)" for secrets, JSON otherwise.
-std::string shown(const FieldChange& c, const json& value);
+// A change's values for machine output and plan files: "(sensitive)" for a secret or a value
+// that came from a reference, the reference text for the new value when it came from one,
+// else the value (null when absent). The plan never holds more than that.
+json masked_before(const FieldChange& c);
+json masked_after(const FieldChange& c);
+// The same as text: "(none)" when absent, reference texts and "(sensitive)" as they are,
+// other values as JSON.
+std::string shown_before(const FieldChange& c);
+std::string shown_after(const FieldChange& c);
 
 inline constexpr int kJsonFormatVersion = 1;
 

@@ -23,10 +23,12 @@ std::optional<std::string> literal_secret(const Operation& op) {
 }
 
 json change_to_json(const FieldChange& c) {
-  return json{{"path", c.path},
-              {"before", masked(c, c.before)},
-              {"after", masked(c, c.after)},
-              {"sensitive", c.sensitive}};
+  json out{{"path", c.path},
+           {"before", masked_before(c)},
+           {"after", masked_after(c)},
+           {"sensitive", c.sensitive}};
+  if (!c.reference.empty()) out["reference"] = c.reference;
+  return out;
 }
 
 }  // namespace
@@ -49,7 +51,8 @@ Result<json> to_plan_file(const SavedPlan& saved) {
                      {"participant_id", op.participant_id},
                      {"body", op.body},
                      {"changes", changes},
-                     {"token_rotation", op.token_rotation}});
+                     {"token_rotation", op.token_rotation},
+                     {"redeliver", op.redeliver}});
     }
     meetings.push_back({{"key", mp.key},
                         {"id", mp.id},
@@ -72,6 +75,7 @@ Result<json> to_plan_file(const SavedPlan& saved) {
               {"meetings", meetings},
               {"fingerprints", fingerprints},
               {"protect", saved.plan.protect},
+              {"referenced", saved.plan.referenced},
               {"warnings", saved.plan.warnings}};
 }
 
@@ -103,9 +107,10 @@ Result<SavedPlan> from_plan_file(const json& j) {
         op.participant_id = o.value("participant_id", "");
         op.body = o.at("body");
         op.token_rotation = o.value("token_rotation", 0L);
+        op.redeliver = o.value("redeliver", false);
         for (const auto& c : o.at("changes")) {
-          op.changes.push_back(
-              {c.at("path"), c.at("before"), c.at("after"), c.value("sensitive", false)});
+          op.changes.push_back({c.at("path"), c.at("before"), c.at("after"),
+                                c.value("sensitive", false), c.value("reference", "")});
         }
         mp.ops.push_back(std::move(op));
       }
@@ -117,6 +122,7 @@ Result<SavedPlan> from_plan_file(const json& j) {
                                   fp.at("participants_digest")};
     }
     s.plan.protect = j.value("protect", std::map<std::string, bool>{});
+    s.plan.referenced = j.value("referenced", std::map<std::string, std::set<std::string>>{});
     s.plan.warnings = j.value("warnings", std::vector<std::string>{});
     return s;
   } catch (const std::exception& e) {

@@ -15,12 +15,60 @@
 #include "model/digest.hpp"
 #include "model/iso_time.hpp"
 #include "model/projection.hpp"
+#include "state/journal.hpp"
 
 namespace rtk::state {
+
+namespace {
+
+bool has_reference(const json* v) {
+  if (v == nullptr || !v->is_string()) return false;
+  const auto& s = v->get_ref<const std::string&>();
+  return s.find("${env:") != std::string::npos || s.find("${file:") != std::string::npos;
+}
+
+}  // namespace
 
 void MeetingState::remember(const json& observed) {
   object = model::without_secrets(model::Resource::Meeting, observed);
   updated_at = observed.value("updated_at", "");
+}
+
+namespace {
+
+std::string digest_of(const std::string& salt, const std::string& path, const json& value) {
+  return model::secret_digest(salt, path,
+                              value.is_string() ? value.get<std::string>() : value.dump());
+}
+
+}  // namespace
+
+// The meeting as the file may hold it: each referenced value it caches becomes a digest.
+MeetingState without_referenced(MeetingState ms, const std::set<std::string>& paths,
+                                const std::string& salt) {
+  for (const auto& path : paths) {
+    if (const json* v = model::get_path(ms.object, path)) {
+      ms.digests[path] = digest_of(salt, path, *v);
+      model::erase_path(ms.object, path);
+    }
+  }
+  return ms;
+}
+
+void MeetingState::record_sent(const std::string& salt, const json& sent, const json& resolved,
+                               bool replaces) {
+  for (const auto& f : model::fields(model::Resource::Meeting)) {
+    if (f.kind == model::Kind::Object) continue;
+    const std::string path(f.path);
+    const json* value = model::get_path(resolved, path);
+    const bool from_reference = has_reference(model::get_path(sent, path));
+    if (value != nullptr && (from_reference || f.has(model::kSecret))) {
+      digests[path] = digest_of(salt, path, *value);
+      model::erase_path(object, path);
+    } else if (value != nullptr || (replaces && f.has(model::kSecret))) {
+      digests.erase(path);  // sent literally (no longer a secret here), or erased by a PUT
+    }
+  }
 }
 
 void State::drop_intent(const std::string& key) {
@@ -34,23 +82,53 @@ std::string State::key_of(const std::string& id) const {
   return "";
 }
 
+json to_json(const MeetingState& m) {
+  json out{{"id", m.id},
+           {"updated_at", m.updated_at},
+           {"object", m.object},
+           {"protect", m.protect},
+           {"deactivated", m.deactivated},
+           {"digests", m.digests},
+           {"token_rotations", m.token_rotations}};
+  if (!m.undelivered_tokens.empty()) out["undelivered_tokens"] = m.undelivered_tokens;
+  return out;
+}
+
+MeetingState meeting_from_json(const json& m) {
+  MeetingState ms;
+  ms.id = m.at("id").get<std::string>();
+  ms.updated_at = m.value("updated_at", "");
+  ms.object = m.value("object", json::object());
+  ms.protect = m.value("protect", false);
+  ms.deactivated = m.value("deactivated", false);
+  ms.digests = m.value("digests", std::map<std::string, std::string>{});
+  ms.token_rotations = m.value("token_rotations", std::map<std::string, long>{});
+  ms.undelivered_tokens = m.value("undelivered_tokens", std::set<std::string>{});
+  return ms;
+}
+
+json to_json(const CreateIntent& i) {
+  return {{"key", i.key}, {"nonce", i.nonce}, {"title", i.title}, {"started_at", i.started_at}};
+}
+
+CreateIntent intent_from_json(const json& i) {
+  return {i.at("key").get<std::string>(), i.value("nonce", ""), i.value("title", ""),
+          i.value("started_at", "")};
+}
+
 json to_json(const State& s) {
   json meetings = json::object();
-  for (const auto& [key, m] : s.meetings) {
-    meetings[key] = json{{"id", m.id},
-                         {"updated_at", m.updated_at},
-                         {"object", m.object},
-                         {"protect", m.protect},
-                         {"deactivated", m.deactivated},
-                         {"digests", m.digests},
-                         {"token_rotations", m.token_rotations}};
+  for (const auto& [key, kept] : s.meetings) {
+    auto policy = s.referenced.find(key);
+    meetings[key] = to_json(
+        policy == s.referenced.end() ? kept : without_referenced(kept, policy->second, s.salt));
   }
   json intents = json::array();
-  for (const auto& i : s.intents) {
-    intents.push_back({{"key", i.key}, {"title", i.title}, {"started_at", i.started_at}});
-  }
-  return json{{"version", s.version}, {"account_id", s.account_id}, {"app_id", s.app_id},
-              {"salt", s.salt},       {"meetings", meetings},       {"intents", intents}};
+  for (const auto& i : s.intents) intents.push_back(to_json(i));
+  return json{{"version", s.version},      {"account_id", s.account_id},
+              {"app_id", s.app_id},        {"salt", s.salt},
+              {"meetings", meetings},      {"intents", intents},
+              {"referenced", s.referenced}};
 }
 
 Result<State> from_json(const json& j) {
@@ -65,18 +143,11 @@ Result<State> from_json(const json& j) {
     s.app_id = j.at("app_id").get<std::string>();
     s.salt = j.value("salt", "");
     for (const auto& [key, m] : j.at("meetings").items()) {
-      MeetingState ms;
-      ms.id = m.at("id").get<std::string>();
-      ms.updated_at = m.value("updated_at", "");
-      ms.object = m.value("object", json::object());
-      ms.protect = m.value("protect", false);
-      ms.deactivated = m.value("deactivated", false);
-      ms.digests = m.value("digests", std::map<std::string, std::string>{});
-      ms.token_rotations = m.value("token_rotations", std::map<std::string, long>{});
-      s.meetings.emplace(key, std::move(ms));
+      s.meetings.emplace(key, meeting_from_json(m));
     }
+    s.referenced = j.value("referenced", std::map<std::string, std::set<std::string>>{});
     for (const auto& i : j.value("intents", json::array())) {
-      s.intents.push_back({i.at("key"), i.value("title", ""), i.value("started_at", "")});
+      s.intents.push_back(intent_from_json(i));
     }
     return s;
   } catch (const json::exception& e) {
@@ -86,25 +157,28 @@ Result<State> from_json(const json& j) {
 
 Result<State> load(const std::string& path, const std::string& account_id,
                    const std::string& app_id) {
+  State s;
   std::ifstream in(path);
-  if (!in) {
-    if (std::filesystem::exists(path)) return Error{"cannot read state file " + path};
-    State s;
+  if (in) {
+    auto j = json::parse(in, nullptr, false);
+    if (j.is_discarded()) return Error{"state file " + path + " is not valid JSON"};
+    auto parsed = from_json(j);
+    if (!parsed) return Error{path + ": " + parsed.error().message};
+    s = std::move(parsed).value();
+  } else if (std::filesystem::exists(path)) {
+    return Error{"cannot read state file " + path};
+  } else {
     s.account_id = account_id;
     s.app_id = app_id;
-    s.salt = model::random_hex(16);
-    return s;
   }
-  auto j = json::parse(in, nullptr, false);
-  if (j.is_discarded()) return Error{"state file " + path + " is not valid JSON"};
-  auto s = from_json(j);
-  if (!s) return Error{path + ": " + s.error().message};
-  if (s->salt.empty()) s->salt = model::random_hex(16);
-  if (s->account_id != account_id || s->app_id != app_id) {
-    return Error{"state file " + path + " belongs to account " + s->account_id + ", app " +
-                 s->app_id + "; this configuration targets account " + account_id + ", app " +
+  if (s.salt.empty()) s.salt = model::random_hex(16);
+  if (s.account_id != account_id || s.app_id != app_id) {
+    return Error{"state file " + path + " belongs to account " + s.account_id + ", app " +
+                 s.app_id + "; this configuration targets account " + account_id + ", app " +
                  app_id + ". Use another state path for another target."};
   }
+  auto replayed = replay(journal_path(path), s);
+  if (!replayed) return replayed.error();
   return s;
 }
 

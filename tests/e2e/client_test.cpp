@@ -5,11 +5,15 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
 
 #include "support/client_factory.hpp"
+#include "support/fake_clock.hpp"
 
 namespace rtk::testing {
 namespace {
@@ -93,6 +97,35 @@ TEST(Client, HonoursRetryAfterOn429) {
   EXPECT_GT(stats["routes"]["GET /meetings"]["outcomes"]["429"].get<long>(), 0);
   EXPECT_EQ(stats["routes"]["GET /meetings"]["outcomes"]["200"], 10);
   EXPECT_GT(c.stats().retries, 0);
+}
+
+// Retry-After on a fake clock: the client waits what the server asks, without the test waiting.
+TEST(Client, WaitsWhatRetryAfterSaysOnItsClock) {
+  httplib::Server server;
+  std::atomic<int> seen{0};
+  server.Get(R"(/client/v4/.*)", [&](const httplib::Request& /*req*/, httplib::Response& res) {
+    if (seen++ == 0) {
+      res.status = 429;
+      res.set_header("Retry-After", "30");
+      res.set_content(R"({"success":false,"errors":[{"code":971,"message":"rate limited"}]})",
+                      "application/json");
+      return;
+    }
+    res.set_content(R"({"success":true,"data":{"id":"m"}})", "application/json");
+  });
+  int port = server.bind_to_any_port("127.0.0.1");
+  std::thread t([&] { server.listen_after_bind(); });
+  FakeClock clock;
+  api::ClientOptions o;
+  o.base_url = "http://127.0.0.1:" + std::to_string(port) + "/client/v4";
+  o.deadline = std::chrono::minutes(2);
+  o.clock = &clock;
+  auto got = Client(o).get_meeting("m");
+  server.stop();
+  t.join();
+  ASSERT_TRUE(got.ok()) << got.error().message();
+  EXPECT_EQ(seen.load(), 2);
+  EXPECT_GE(clock.elapsed(), std::chrono::seconds(30));
 }
 
 TEST(Client, RecoversFromInjected5xxAndDrops) {
@@ -197,6 +230,89 @@ TEST(Client, MalformedAnswersAreErrorsNotCrashes) {
   EXPECT_EQ(c.get_meeting("nosuccess").error().kind, ApiError::Kind::Malformed);
   server.stop();
   t.join();
+}
+
+// A server that says it has a billion meetings but serves one short page.
+TEST(Client, PagingStopsAtTheFirstShortPageWhateverTotalCountSays) {
+  httplib::Server server;
+  std::atomic<int> pages{0};
+  server.Get(R"(/client/v4/accounts/a/realtime/kit/b/meetings)", [&](const httplib::Request& req,
+                                                                     httplib::Response& res) {
+    ++pages;
+    json data = json::array();
+    if (req.get_param_value("page_no") == "1") {
+      data.push_back({{"id", "m1"}, {"title", "one"}});
+      data.push_back({{"id", "m2"}, {"title", "two"}});
+    }
+    res.set_content(
+        json{{"success", true}, {"data", data}, {"paging", {{"total_count", 1e9}}}}.dump(),
+        "application/json");
+  });
+  int port = server.bind_to_any_port("127.0.0.1");
+  std::thread t([&] { server.listen_after_bind(); });
+  api::ClientOptions o;
+  o.base_url = "http://127.0.0.1:" + std::to_string(port) + "/client/v4";
+  o.account_id = "a";
+  o.app_id = "b";
+  o.parallelism = 4;
+  auto all = Client(o).list_meetings();  // the client and its kept-alive connections go first
+  server.stop();
+  t.join();
+  ASSERT_TRUE(all.ok()) << all.error().message();
+  EXPECT_EQ(all->size(), 2U);
+  EXPECT_LE(pages.load(), 1 + o.parallelism);  // one batch past the truth, never a walk
+}
+
+// A server that never answers: the request fails within one deadline, retries included; the
+// first attempt is given the whole deadline, so no second one starts.
+TEST(Client, OneDeadlineBoundsARequestsWholeLife) {
+  httplib::Server server;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool released = false;
+  server.Get(R"(/client/v4/.*)", [&](const httplib::Request& /*req*/, httplib::Response& res) {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return released; });
+    res.set_content("{}", "application/json");
+  });
+  int port = server.bind_to_any_port("127.0.0.1");
+  std::thread t([&] { server.listen_after_bind(); });
+  api::ClientOptions o;
+  o.base_url = "http://127.0.0.1:" + std::to_string(port) + "/client/v4";
+  o.deadline = std::chrono::milliseconds(300);
+  o.max_retries = 5;
+  o.backoff_base = std::chrono::milliseconds(1);
+  auto c = std::make_unique<Client>(o);
+  auto got = c->get_meeting("m");
+  const long attempts = c->stats().total;
+  c.reset();
+  {
+    std::lock_guard lock(mu);
+    released = true;
+  }
+  cv.notify_all();
+  server.stop();
+  t.join();
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().kind, ApiError::Kind::Transport);
+  EXPECT_EQ(attempts, 1);
+}
+
+// The API may answer a write with success and no data (the reference marks it optional).
+TEST(Client, ASuccessWithoutDataIsASuccess) {
+  httplib::Server server;
+  server.Patch(R"(/client/v4/.*)", [&](const httplib::Request& /*req*/, httplib::Response& res) {
+    res.set_content(R"({"success":true})", "application/json");
+  });
+  int port = server.bind_to_any_port("127.0.0.1");
+  std::thread t([&] { server.listen_after_bind(); });
+  api::ClientOptions o;
+  o.base_url = "http://127.0.0.1:" + std::to_string(port) + "/client/v4/";  // trailing slash
+  auto patched = Client(o).patch_meeting("m", {{"title", "t"}});
+  server.stop();
+  t.join();
+  ASSERT_TRUE(patched.ok()) << patched.error().message();
+  EXPECT_TRUE(patched->is_null());
 }
 
 TEST(Client, TraceLogsCarryNoSecrets) {

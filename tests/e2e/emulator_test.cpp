@@ -126,7 +126,7 @@ TEST_F(Emulator, ListPagesSummariesAndFilters) {
                        {"ai_config", {{"transcription", {{"language", "en-US"}}}}}}));
   }
   std::set<std::string> seen;
-  for (int page = 1; page <= 3; ++page) {
+  for (size_t page = 1; page <= 3; ++page) {
     auto r = call("GET", "/meetings?per_page=50&page_no=" + std::to_string(page));
     ASSERT_EQ(r.status, 200);
     EXPECT_EQ(r.body["paging"]["total_count"], 8);

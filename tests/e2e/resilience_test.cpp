@@ -14,7 +14,8 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kFast{"--retry-base-ms", "1", "--max-retries", "8"};
+const std::vector<std::string> kFast{"--retry-base-ms", "1",        "--max-retries", "8",
+                                     "--rate-limit",    "1000000/1"};
 
 // Every title once, and every example participant present.
 void expect_examples_converged(Repo& repo) {
@@ -87,7 +88,7 @@ TEST(Resilience, KilledAppliesRecoverWithoutDuplicates) {
     repo.reset();
     std::filesystem::remove_all(repo.dir() / ".rtksync");
     std::mt19937 rng(static_cast<unsigned>(seed));
-    int kill_after = 1 + static_cast<int>(rng() % 26);  // the full apply takes 25 responses
+    int kill_after = 1 + static_cast<int>(rng() % 22);  // the full apply takes 21 responses
     auto crashed =
         repo.apply({}, {"RTKSYNC_TEST_KILL_AFTER_RESPONSES=" + std::to_string(kill_after)});
     ASSERT_TRUE(crashed.exit_code == 137 || crashed.exit_code == 0)

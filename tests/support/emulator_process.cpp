@@ -17,8 +17,6 @@
 #include <sstream>
 #include <stdexcept>
 
-extern char** environ;
-
 namespace rtk::testing {
 namespace {
 

@@ -10,12 +10,13 @@
 #include "config/glob.hpp"
 #include "config/loader.hpp"
 #include "config/references.hpp"
+#include "config/yaml_fields.hpp"
 
 namespace rtk::config {
 namespace {
 
 EnvLookup fake_env(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& n) -> std::optional<std::string> {
+  return [vars = std::move(vars)](const std::string& n) -> std::optional<std::string> {
     auto it = vars.find(n);
     if (it == vars.end()) return std::nullopt;
     return it->second;
@@ -67,9 +68,9 @@ TEST(Config, ValidMeetingLoadsWithPositions) {
 }
 
 TEST(Config, YamlSyntaxError) {
-  EXPECT_EQ(
-      diags_of("meetings:\n  a:\n    title: [oops\n"),
-      (std::vector<std::string>{"m.yaml:4:1: error: YAML syntax: end of sequence flow not found"}));
+  EXPECT_EQ(diags_of("meetings:\n  a:\n    title: [oops\n"),
+            (std::vector<std::string>{
+                "m.yaml:4:1: error: YAML syntax: flow sequence without a closing bracket"}));
 }
 
 TEST(Config, WrongTypes) {
@@ -228,6 +229,8 @@ TEST(Config, UrlsAndCrossFieldRules) {
       d,
       (std::vector<std::string>{
           "m.yaml:3:23: warning: summarize_on_end needs transcription; set ai_config.transcription",
+          // Long messages are split over two lines on purpose (the 100-column limit).
+          // NOLINTNEXTLINE(bugprone-suspicious-missing-comma)
           "m.yaml:5:42: error: rtmp_url must be a URL (scheme://host/...), got "
           "\"live.example.com\"",
           "m.yaml:7:30: error: audio codec cannot be set when video codec is VP8 (the API forces "
@@ -275,6 +278,72 @@ TEST(Config, ParticipantsAbsentMeansUnmanaged) {
   auto p = parse("meetings:\n  a: { title: x }\n  b: { title: y, participants: [] }\n");
   EXPECT_FALSE(p.desired.meetings.at("a").participants_managed);
   EXPECT_TRUE(p.desired.meetings.at("b").participants_managed);
+}
+
+TEST(Config, SharedTitlesWarn) {
+  auto dir = std::filesystem::path(::testing::TempDir()) / "rtk-shared-titles";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "meetings");
+  std::ofstream(dir / "rtksync.yaml") << "account_id: a\napp_id: b\n";
+  std::ofstream(dir / "meetings/one.yaml") << "meetings:\n  a: { title: Standup }\n";
+  std::ofstream(dir / "meetings/two.yaml")
+      << "meetings:\n  b:\n    title: Standup\n  c: { title: Other }\n";
+  LoadOptions o;
+  o.config_path = (dir / "rtksync.yaml").string();
+  o.env = fake_env({});
+  auto loaded = load(o);
+  auto sorted = loaded.diagnostics.sorted();
+  ASSERT_EQ(sorted.size(), 1U);
+  EXPECT_EQ(format(sorted[0]), (dir / "meetings/two.yaml").string() +
+                                   ":3:12: warning: meetings a and b share the title \"Standup\" "
+                                   "(a at " +
+                                   (dir / "meetings/one.yaml").string() +
+                                   ":2:15); import --by-title cannot tell them apart");
+  EXPECT_FALSE(loaded.diagnostics.has_errors());
+}
+
+TEST(Config, LimitsIncludeTheMassUpdateThreshold) {
+  auto dir = std::filesystem::path(::testing::TempDir()) / "rtk-limits";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "rtksync.yaml") << "account_id: a\napp_id: b\ninclude: []\nlimits:\n"
+                                         "  max_update_percent: 50\n  min_updates: 2\n"
+                                         "  max_updates_percent: 1\n";
+  LoadOptions o;
+  o.config_path = (dir / "rtksync.yaml").string();
+  o.env = fake_env({});
+  auto loaded = load(o);
+  EXPECT_EQ(loaded.project.limits.max_update_percent, 50);
+  EXPECT_EQ(loaded.project.limits.min_updates, 2);
+  auto sorted = loaded.diagnostics.sorted();
+  ASSERT_EQ(sorted.size(), 1U);
+  EXPECT_NE(format(sorted[0]).find(":7:3: error: unknown key max_updates_percent in limits; did "
+                                   "you mean `max_update_percent`?"),
+            std::string::npos)
+      << format(sorted[0]);
+}
+
+// for_each_entry once bound a reference into yaml-cpp's temporary iterator proxy: every key
+// it read was already destroyed (ASan: stack-use-after-scope on the first mapping loaded).
+// Under ASan this fails without the fix; everywhere it pins keys, values and positions.
+TEST(YamlFields, ForEachEntryPassesLiveKeysValuesAndPositions) {
+  const YAML::Node doc = YAML::Load("a: 1\nb: [x, y]\na: 3\nc: {d: e}\n");
+  Diagnostics diags;
+  const EnvLookup env = fake_env({});
+  const FileContext ctx{"m.yaml", ".", &env, &diags};
+  std::vector<std::string> seen;
+  for_each_entry(
+      doc, ctx, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+        auto at = ctx.pos(key_node);
+        std::string shape = value.IsScalar() ? value.Scalar() : value.IsSequence() ? "list" : "map";
+        seen.push_back(key + "@" + std::to_string(at.line) + ":" + std::to_string(at.col) + "=" +
+                       shape);
+      });
+  EXPECT_EQ(seen, (std::vector<std::string>{"a@1:1=1", "b@2:1=list", "c@4:1=map"}));
+  std::vector<std::string> lines;
+  for (const auto& d : diags.sorted()) lines.push_back(format(d));
+  EXPECT_EQ(lines,
+            (std::vector<std::string>{"m.yaml:3:1: error: duplicate key a (first at line 1)"}));
 }
 
 TEST(Glob, DoubleStarMatchesAnyDepth) {

@@ -85,8 +85,11 @@ TEST(FieldTable, VerbsMatchSeeds) {
 }
 
 TEST(FieldTable, WriteOnlyAndSecretFlags) {
+  // No response type in the reference or the official SDKs returns any of these four.
   for (const char* p :
-       {"recording_config.storage_config.access_key", "recording_config.storage_config.secret"}) {
+       {"recording_config.storage_config.access_key", "recording_config.storage_config.secret",
+        "recording_config.storage_config.password",
+        "recording_config.storage_config.private_key"}) {
     const Field* f = find_field(Resource::Meeting, p);
     EXPECT_TRUE(f->has(kWriteOnly) && f->has(kSecret)) << p;
   }
@@ -149,6 +152,20 @@ TEST(IsoTime, ParsesRfc3339DateTimes) {
                           "2026-01-01T00:00:00", "2026-01-01 00:00:00Z", "2026-01-01T00:00:00.Z"}) {
     EXPECT_FALSE(parse_iso_time(bad)) << bad;
   }
+}
+
+TEST(FieldTable, StorageTypesSayWhichCredentialsEachTypeUses) {
+  auto uses = [](const char* name, const char* type) {
+    return find_field(Resource::Meeting, std::string("recording_config.storage_config.") + name)
+        ->used_by_storage(type);
+  };
+  EXPECT_TRUE(uses("access_key", "aws") && uses("secret", "aws"));
+  EXPECT_FALSE(uses("access_key", "gcs"));
+  EXPECT_TRUE(uses("secret", "gcs"));
+  EXPECT_FALSE(uses("access_key", "sftp") || uses("secret", "sftp"));
+  EXPECT_TRUE(uses("password", "sftp") && uses("private_key", "sftp"));
+  EXPECT_FALSE(uses("password", "aws") || uses("private_key", "azure"));
+  EXPECT_TRUE(uses("bucket", "sftp") && uses("bucket", "gcs"));
 }
 
 TEST(FieldTable, ParentsPrecedeChildren) {

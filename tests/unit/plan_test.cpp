@@ -1,6 +1,8 @@
 // The pure planner: every rule of the plan issue, without a network.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "model/digest.hpp"
 #include "plan/diff.hpp"
 #include "plan/render.hpp"
@@ -19,6 +21,7 @@ struct World {
   model::Observed observed;
   state::State state;
   bool allow_removals = false;
+  bool allow_updates = false;
 
   World() {
     project.file = "rtksync.yaml";
@@ -42,7 +45,8 @@ struct World {
     return observed.meetings[id];
   }
   Plan plan() const {
-    return build_plan(PlanInput{project, desired, observed, state, allow_removals});
+    return build_plan(
+        PlanInput{project, desired, observed, state, {allow_removals, allow_updates}});
   }
 };
 
@@ -80,14 +84,63 @@ TEST(Plan, CreatePostsEveryManagedFieldButStatus) {
             "add, 0 to edit, 0 to remove.");
 }
 
-TEST(Plan, CreateSuggestsImportWhenTheTitleExists) {
+TEST(Plan, CreatingOverAnUnboundSameTitleIsAnErrorNamingImport) {
   World w;
   w.want("standup", {{"title", "Standup"}});
   w.observed.summaries.push_back({{"id", kId}, {"title", "Standup"}});
   auto p = w.plan();
+  ASSERT_EQ(p.errors.size(), 1U);
+  EXPECT_NE(p.errors[0].find("an unbound meeting titled \"Standup\" already exists (id " + kId),
+            std::string::npos);
+  EXPECT_NE(p.errors[0].find("`rtksync import standup " + kId + "`"), std::string::npos);
+}
+
+TEST(Plan, AnInterruptedCreatesMarkedTitleCountsAsTheSameTitle) {
+  World w;
+  w.want("standup", {{"title", "Standup"}});
+  w.observed.summaries.push_back(
+      {{"id", kId}, {"title", "Standup (rtksync create 0123456789abcdef)"}});
+  EXPECT_EQ(w.plan().errors.size(), 1U);
+}
+
+TEST(Plan, ALeftoverCreateMarkerIsRemovedEvenFromAnUnmanagedTitle) {
+  // An apply killed between a create's answer and the PATCH that removes the marker leaves
+  // the marker in the title; when the YAML gives no title, nothing else would ever remove it.
+  World w;
+  w.want("untitled", {{"record_on_start", true}});
+  w.have("untitled", {{"title", " (rtksync create 0123456789abcdef)"}, {"record_on_start", true}});
+  w.want("named", {{"record_on_start", true}});
+  w.have("named", {{"title", "Named (rtksync create fedcba9876543210)"}, {"record_on_start", true}},
+         "22222222-2222-4222-8222-222222222222");
+  w.want("plain", {{"record_on_start", true}});
+  w.have("plain", {{"title", "Plain (not a marker)"}, {"record_on_start", true}},
+         "33333333-3333-4333-8333-333333333333");
+  auto p = w.plan();
+  ASSERT_EQ(p.meetings.size(), 2U);
+  for (const auto& mp : p.meetings) {
+    ASSERT_EQ(mp.ops.size(), 1U) << mp.key;
+    EXPECT_EQ(mp.ops[0].kind, OpKind::UpdateMeeting);
+    EXPECT_EQ(mp.ops[0].body, (json{{"title", mp.key == "named" ? "Named" : ""}})) << mp.key;
+  }
+}
+
+TEST(Plan, AllowDuplicateTitleCreatesWithANote) {
+  World w;
+  w.want("standup", {{"title", "Standup"}});
+  w.desired.meetings["standup"].allow_duplicate_title = true;
+  w.observed.summaries.push_back({{"id", kId}, {"title", "Standup"}});
+  auto p = w.plan();
+  EXPECT_TRUE(p.errors.empty());
   ASSERT_EQ(p.meetings[0].notes.size(), 1U);
-  EXPECT_EQ(p.meetings[0].notes[0], "a meeting titled \"Standup\" already exists (id " + kId +
-                                        "): `rtksync import standup " + kId + "` it instead?");
+  EXPECT_EQ(p.meetings[0].action, MeetingAction::Create);
+}
+
+TEST(Plan, ABoundSameTitleIsNoDuplicate) {
+  World w;
+  w.want("standup", {{"title", "Standup"}});
+  w.observed.summaries.push_back({{"id", kId}, {"title", "Standup"}});
+  w.state.meetings["other"].id = kId;
+  EXPECT_TRUE(w.plan().errors.empty());
 }
 
 struct NoChangeCase {
@@ -153,7 +206,7 @@ TEST(Plan, RecordingConfigChangeIsAFullPutThenStatusPatch) {
                {"recording_config", {{"max_seconds", 60}, {"file_name_prefix", "rec"}}}});
   auto p = w.plan();
   const auto& mp = p.meetings.at(0);
-  EXPECT_EQ(mp.action, MeetingAction::Replace);
+  EXPECT_EQ(mp.action, MeetingAction::Deactivate);  // it leaves service: counted as such
   ASSERT_EQ(mp.ops.size(), 2U);
   EXPECT_EQ(mp.ops[0].kind, OpKind::ReplaceMeeting);
   EXPECT_EQ(mp.ops[0].body,
@@ -260,6 +313,62 @@ TEST(Plan, PutThatWouldEraseCredentialsIsAnError) {
   EXPECT_TRUE(p.meetings.empty() || p.meetings[0].ops.empty());
 }
 
+TEST(Plan, PutThatWouldEraseSftpCredentialsNamesThem) {
+  World w;
+  w.want("m", {{"recording_config", {{"max_seconds", 600}}}});
+  w.have("m", {{"recording_config",
+                {{"max_seconds", 60},
+                 {"storage_config", {{"type", "sftp"}, {"host", "h"}, {"username", "u"}}}}}});
+  w.state.meetings["m"].digests["recording_config.storage_config.password"] = "d1";
+  auto p = w.plan();
+  ASSERT_EQ(p.errors.size(), 1U);
+  EXPECT_NE(p.errors[0].find("stored storage credentials (password)"), std::string::npos)
+      << p.errors[0];
+}
+
+TEST(Plan, AnSftpGuardNeverAsksForAwsCredentials) {
+  World w;
+  w.want("m", {{"recording_config",
+                {{"max_seconds", 600},
+                 {"storage_config",
+                  {{"type", "sftp"}, {"host", "h"}, {"username", "u"}, {"password", "pw"}}}}}});
+  w.desired.meetings["m"].references["recording_config.storage_config.password"] = "${env:PW}";
+  w.have("m", {{"recording_config",
+                {{"max_seconds", 60},
+                 {"storage_config", {{"type", "sftp"}, {"host", "h"}, {"username", "u"}}}}}});
+  auto p = w.plan();
+  EXPECT_TRUE(p.errors.empty()) << p.errors.front();
+  ASSERT_EQ(p.meetings.size(), 1U);
+  EXPECT_EQ(p.meetings[0].action, MeetingAction::Replace);
+}
+
+TEST(Plan, AGcsGuardDoesNotAskForAnAccessKey) {
+  World w;
+  w.want("m", {{"recording_config", {{"max_seconds", 600}}}});
+  w.have("m", {{"recording_config",
+                {{"max_seconds", 60}, {"storage_config", {{"type", "gcs"}, {"bucket", "b"}}}}}});
+  auto p = w.plan();
+  ASSERT_EQ(p.errors.size(), 1U);
+  EXPECT_NE(p.errors[0].find("credentials (secret)"), std::string::npos) << p.errors[0];
+}
+
+TEST(Plan, UndeliveredTokensAreRotatedAndSaySo) {
+  World w;
+  auto& m = w.want("m", {{"title", "M"}});
+  m.participants_managed = true;
+  m.participants["alice"].fields = {{"custom_participant_id", "alice"}, {"preset_name", "host"}};
+  w.have("m", {{"title", "M"}});
+  w.observed.participants[kId] = {
+      {{"id", "p1"}, {"custom_participant_id", "alice"}, {"preset_name", "host"}}};
+  w.state.meetings["m"].undelivered_tokens.insert("alice");
+  auto p = w.plan();
+  ASSERT_EQ(p.meetings.size(), 1U);
+  ASSERT_EQ(p.meetings[0].ops.size(), 1U);
+  EXPECT_EQ(p.meetings[0].ops[0].kind, OpKind::RotateToken);
+  EXPECT_TRUE(p.meetings[0].ops[0].redeliver);
+  EXPECT_NE(render_text(p, {}).find("its last token was never delivered"), std::string::npos);
+}
+
 TEST(Plan, WriteOnlyValuesCompareByDigest) {
   const std::string ak = "recording_config.storage_config.access_key";
   const std::string sk = "recording_config.storage_config.secret";
@@ -305,7 +414,73 @@ TEST(Plan, SecretsAreMaskedInEveryFormat) {
   for (const char* secret : {"hunter2", "S3CR3T", "AKIA"}) {
     EXPECT_EQ(text.find(secret), std::string::npos) << secret;
   }
-  EXPECT_NE(text.find("(sensitive)"), std::string::npos);
+  EXPECT_NE(text.find("${env:PW}"), std::string::npos);  // shown by reference
+}
+
+// Every face of a plan: the three renderers and the plan file.
+std::string all_faces(const Plan& p) {
+  auto file = to_plan_file(SavedPlan{p, "acc", "app", "digest", "0.1.0", "now"});
+  return render_text(p, {}) + render_markdown(p, {}) + render_json(p, {}).dump() +
+         (file.ok() ? file->dump() : file.error().message);
+}
+
+TEST(Plan, ReferencedValuesAreSecretsWhereverTheyLand) {
+  const std::string prefix = "recording_config.file_name_prefix";
+  World w;
+  auto& m =
+      w.want("m", {{"title", "T-VALUE"}, {"recording_config", {{"file_name_prefix", "P-V"}}}});
+  m.references["title"] = "${env:T}";
+  m.references[prefix] = "rec-${file:p.txt}";
+  m.participants_managed = true;
+  auto alice = person("alice", {{"name", "N-VALUE"}});
+  alice.references["name"] = "${env:N}";
+  m.participants["alice"] = alice;
+
+  auto created = w.plan();  // a create: bodies and changes carry the references
+  const auto& create = created.meetings.at(0).ops.at(0);
+  EXPECT_EQ(create.body["title"], "${env:T}");
+  EXPECT_EQ(create.body["recording_config"]["file_name_prefix"], "rec-${file:p.txt}");
+  EXPECT_EQ(created.meetings[0].ops.at(1).body["name"], "${env:N}");
+  EXPECT_EQ(created.meetings[0].title, "${env:T}");
+  std::string faces = all_faces(created);
+  for (const char* v : {"T-VALUE", "P-V", "N-VALUE"}) EXPECT_EQ(faces.find(v), std::string::npos);
+  EXPECT_NE(faces.find("title: ${env:T}"), std::string::npos) << faces;
+  EXPECT_EQ(created.referenced.at("m"), (std::set<std::string>{"title", prefix}));
+
+  // Bound, with the state's cache lacking the referenced values: compared by digest.
+  w.have("m", {{"recording_config", json::object()}});
+  w.observed.participants[kId] = {observed_person("alice")};
+  w.observed.participants[kId][0]["name"] = "N-VALUE";
+  auto& st = w.state.meetings["m"];
+  st.digests["title"] = model::secret_digest("salt", "title", "T-VALUE");
+  st.digests[prefix] = model::secret_digest("salt", prefix, "P-V");
+  EXPECT_FALSE(w.plan().has_changes()) << render_text(w.plan(), {});
+  st.digests["title"] = model::secret_digest("salt", "title", "OLD-VALUE");
+  auto rotated = w.plan();
+  ASSERT_EQ(rotated.meetings.size(), 1U);
+  ASSERT_EQ(rotated.meetings[0].ops.at(0).changes.size(), 1U);
+  EXPECT_EQ(rotated.meetings[0].ops[0].changes[0].path, "title");
+
+  // Freshly read (a GET): compared by value, shown by reference.
+  w.observed.meetings[kId]["title"] = "OTHER-VALUE";
+  w.observed.meetings[kId]["recording_config"]["file_name_prefix"] = "P-V";
+  w.observed.participants[kId][0]["name"] = "OLD-NAME";
+  auto drift = w.plan();
+  ASSERT_EQ(drift.meetings.size(), 1U);
+  const auto& update = drift.meetings[0].ops.at(0);
+  EXPECT_EQ(update.kind, OpKind::UpdateMeeting);
+  EXPECT_EQ(update.body, (json{{"title", "${env:T}"}}));
+  ASSERT_EQ(update.changes.size(), 1U);
+  EXPECT_EQ(update.changes[0].before, "(sensitive)");
+  EXPECT_EQ(update.changes[0].after, "${env:T}");
+  EXPECT_EQ(drift.meetings[0].ops.at(1).body, (json{{"name", "${env:N}"}}));
+  faces = all_faces(drift);
+  for (const char* v : {"T-VALUE", "OTHER-VALUE", "P-V", "N-VALUE", "OLD-NAME"})
+    EXPECT_EQ(faces.find(v), std::string::npos) << v << "\n" << faces;
+  EXPECT_NE(faces.find("~ title: (sensitive) → ${env:T}"), std::string::npos) << faces;
+  w.observed.meetings[kId]["title"] = "T-VALUE";
+  w.observed.participants[kId][0]["name"] = "N-VALUE";
+  EXPECT_FALSE(w.plan().has_changes());
 }
 
 TEST(Plan, PlanFileRefusesLiteralSecrets) {
@@ -366,6 +541,93 @@ TEST(Plan, DeactivationSafetyLimit) {
   w.allow_removals = true;
   EXPECT_TRUE(w.plan().errors.empty());
   EXPECT_EQ(w.plan().counts.deactivate, 4);
+}
+
+TEST(Plan, ExplicitInactiveIsADeactivation) {
+  World w;
+  w.want("m", {{"title", "t"}, {"status", "INACTIVE"}});
+  w.have("m", {{"title", "old"}});
+  auto p = w.plan();
+  ASSERT_EQ(p.meetings.size(), 1U);
+  EXPECT_EQ(p.meetings[0].action, MeetingAction::Deactivate);
+  EXPECT_EQ(p.counts.deactivate, 1);
+  EXPECT_EQ(p.counts.update, 0);
+  ASSERT_EQ(p.meetings[0].ops.size(), 1U);  // one PATCH: title and status together
+  EXPECT_EQ(p.meetings[0].ops[0].body, (json{{"title", "t"}, {"status", "INACTIVE"}}));
+  EXPECT_NE(summary_line(p).find("1 to deactivate"), std::string::npos) << summary_line(p);
+  EXPECT_NE(render_text(p, {}).find("- meeting m (deactivate"), std::string::npos);
+  EXPECT_EQ(render_json(p, {})["meetings"][0]["action"], "deactivate");
+
+  w.observed.meetings[kId]["status"] = "INACTIVE";  // already out of service: an update
+  EXPECT_EQ(w.plan().meetings[0].action, MeetingAction::Update);
+}
+
+TEST(Plan, CreatingAnInactiveMeetingIsNotADeactivation) {
+  World w;
+  w.want("m", {{"title", "t"}, {"status", "INACTIVE"}});
+  EXPECT_EQ(w.plan().counts.deactivate, 0);
+  EXPECT_EQ(w.plan().counts.create, 1);
+}
+
+TEST(Plan, DeactivationsByStatusCountUnderTheLimit) {
+  World w;  // as `defaults: {status: INACTIVE}` in the project file would make it
+  for (int i = 0; i < 4; ++i) {
+    std::string key = "m" + std::to_string(i);
+    w.want(key, {{"title", key}, {"status", "INACTIVE"}});
+    w.have(key, {{"title", key}}, "22222222-2222-4222-8222-22222222222" + std::to_string(i));
+  }
+  auto p = w.plan();
+  ASSERT_EQ(p.errors.size(), 1U);
+  EXPECT_NE(p.errors[0].find("deactivates 4 meetings (m0, m1, m2, m3)"), std::string::npos)
+      << p.errors[0];
+  EXPECT_EQ(p.counts.deactivate, 4);
+  w.allow_removals = true;
+  EXPECT_TRUE(w.plan().errors.empty());
+}
+
+TEST(Plan, ProtectBlocksExplicitDeactivationAndParticipantRemoval) {
+  World w;
+  auto& m = w.want("vip", {{"title", "v"}, {"status", "INACTIVE"}});
+  m.protect = true;
+  m.participants_managed = true;
+  m.participants["a"] = person("a");
+  w.have("vip", {{"title", "v"}});
+  w.observed.participants[kId] = {observed_person("a"), observed_person("b")};
+  auto p = w.plan();
+  ASSERT_EQ(p.errors.size(), 2U);
+  std::string all = p.errors[0] + "\n" + p.errors[1];
+  EXPECT_NE(all.find("meeting vip is protected and the plan deactivates it"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("meeting vip is protected and the plan removes 1 participant (b)"),
+            std::string::npos)
+      << all;
+  w.allow_removals = true;
+  EXPECT_TRUE(w.plan().errors.empty());
+}
+
+TEST(Plan, MassUpdateThreshold) {
+  World w;
+  for (int i = 0; i < 10; ++i) {
+    std::string key = "m" + std::to_string(i);
+    w.want(key, {{"title", key}, {"persist_chat", i < 6}});  // 6 of 10 change
+    w.have(key, {{"title", key}, {"persist_chat", false}},
+           "22222222-2222-4222-8222-2222222222" + std::to_string(10 + i));
+  }
+  auto p = w.plan();
+  ASSERT_EQ(p.errors.size(), 1U);
+  EXPECT_NE(p.errors[0].find("updates 6 of 10 meetings, over the safety limit (30% and more "
+                             "than 5)"),
+            std::string::npos)
+      << p.errors[0];
+  EXPECT_NE(p.errors[0].find("--allow-updates"), std::string::npos);
+  w.allow_updates = true;
+  EXPECT_TRUE(w.plan().errors.empty());
+  w.allow_updates = false;
+  w.project.limits.max_update_percent = 60;  // 60% is not over 60%
+  EXPECT_TRUE(w.plan().errors.empty());
+  w.project.limits.max_update_percent = 30;
+  w.project.limits.min_updates = 6;  // 6 is not more than 6
+  EXPECT_TRUE(w.plan().errors.empty());
 }
 
 TEST(Plan, EmptyConfigurationIsRefusedOutright) {

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Soak: large applies (thousands of requests each) at parallelism 8 and 16 with a given rtksync
+# binary, typically a sanitizer build, against the release emulator. Fails if an apply fails or
+# the sanitizer reports anything. Not part of CI (it takes minutes under TSan).
+#   scripts/soak.sh build-tsan/src/rtksync [MEETINGS] [PARTICIPANTS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=$(realpath "$1"); meetings=${2:-300}; people=${3:-10}
+emulator_bin=build/src/rtksync-emulator
+work=$(mktemp -d)
+"$emulator_bin" --port 0 --token dev-token --drop-rate 0.02 --error-rate 0.02 --seed 5 \
+  >"$work/emulator.out" 2>"$work/emulator.err" &
+emulator=$!
+trap 'kill $emulator 2>/dev/null; wait $emulator 2>/dev/null; rm -rf "$work"' EXIT
+until grep -q listening "$work/emulator.out" 2>/dev/null; do
+  kill -0 $emulator 2>/dev/null || { cat "$work/emulator.err" >&2; exit 1; }
+  read -r -t 0.1 <> <(:) || true
+done
+port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/emulator.out")
+export CLOUDFLARE_API_BASE_URL="http://127.0.0.1:$port/client/v4"
+export CLOUDFLARE_API_TOKEN=dev-token
+export TSAN_OPTIONS="halt_on_error=1 exitcode=66" ASAN_OPTIONS="halt_on_error=1 exitcode=66"
+mkdir -p "$work/repo/meetings"
+printf 'account_id: 023e105f4ecef8ad9ca31a8372d0c353\napp_id: my-app\ninclude: [meetings/*.yaml]\n' \
+  >"$work/repo/rtksync.yaml"
+gen() {  # gen TITLE_SUFFIX
+  {
+    echo "meetings:"
+    for ((m = 0; m < meetings; m++)); do
+      echo "  m$m:"
+      echo "    title: Soak $m$1"
+      echo "    participants:"
+      for ((p = 0; p < people; p++)); do
+        echo "      - { custom_participant_id: p$p, name: P$p$1, preset_name: guest }"
+      done
+    done
+  } >"$work/repo/meetings/soak.yaml"
+}
+for parallelism in 8 16; do
+  curl -s -X POST "http://127.0.0.1:$port/__emulator/reset" >/dev/null
+  rm -rf "$work/repo/.rtksync"
+  for round in "" " v2"; do  # creates and adds, then edits of every meeting and participant
+    gen "$round"
+    for try in 1 2 3 4 5; do
+      if "$bin" apply -c "$work/repo/rtksync.yaml" --auto-approve --parallelism "$parallelism" \
+        --retry-base-ms 1 >"$work/out" 2>"$work/err"; then break; fi
+      code=$?
+      if [ "$code" -eq 66 ] || grep -q "Sanitizer" "$work/err"; then cat "$work/err" >&2; exit 1; fi
+      [ "$try" -eq 5 ] && { tail -5 "$work/out" "$work/err" >&2; exit 1; }
+    done
+    echo "parallelism $parallelism round '${round:-create}': $(tail -1 "$work/out")"
+  done
+done
+echo "soak passed: no sanitizer report"
