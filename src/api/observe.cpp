@@ -55,6 +55,7 @@ ApiResult<model::Observed> observe(Api& api, const ObserveRequest& request) {
   std::map<std::string, const json*> by_id;
   for (const auto& s : out.summaries) by_id[s.value("id", "")] = &s;
   const Plan plan = what_to_get(request, by_id, out);
+  out.every_bound_fetched = request.refresh == Refresh::Full;
   const std::vector<std::string> to_list(request.participants_of.begin(),
                                          request.participants_of.end());
   const size_t gets = plan.get.size() + plan.confirm.size();

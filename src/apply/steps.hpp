@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "api/api.hpp"
+#include "api/observe.hpp"
 #include "apply/intents.hpp"
 #include "model/desired.hpp"
 #include "model/observed.hpp"

@@ -38,7 +38,12 @@ std::vector<std::string> stale_reasons(const plan::SavedPlan& saved, const confi
   }
   api::ObserveRequest request;
   for (const auto& [key, fp] : saved.plan.fingerprints) {
-    request.also_bound.insert(fp.meeting_id);  // the list's updated_at suffices
+    if (fp.object_digest.empty()) {
+      request.also_bound.insert(fp.meeting_id);  // the list's updated_at suffices
+    } else {
+      request.bound[fp.meeting_id] = {};  // planned with --refresh=full: GET it again
+      request.refresh = api::Refresh::Full;
+    }
     if (!fp.participants_digest.empty()) request.participants_of.insert(fp.meeting_id);
   }
   auto observed = api::observe(client, request);
@@ -53,7 +58,10 @@ std::vector<std::string> stale_reasons(const plan::SavedPlan& saved, const confi
     const std::string& now_updated = updated_at[fp.meeting_id];
     if (observed->missing.count(fp.meeting_id) != 0U) {
       out.push_back("meeting " + key + " no longer exists on the server");
-    } else if (now_updated != fp.updated_at) {
+    } else if (now_updated != fp.updated_at ||
+               (!fp.object_digest.empty() &&
+                plan::object_digest(state.salt, fp.meeting_id,
+                                    observed->meetings[fp.meeting_id]) != fp.object_digest)) {
       out.push_back("meeting " + key + " changed since the plan was made");
     } else if (!fp.participants_digest.empty() &&
                plan::participants_digest(observed->participants[fp.meeting_id]) !=

@@ -78,9 +78,10 @@ Match match_meeting(const model::DesiredMeeting& m, const std::vector<nlohmann::
       return {std::nullopt, "import_id " + m.import_id + " is already bound to " + other};
     return {m.import_id, ""};
   }
-  const std::string title = model::string_at(m.fields, "title");  // null: no title
   const std::string shown = m.shown("title").is_string() ? m.shown("title").dump() : "\"\"";
-  if (title.empty()) return {std::nullopt, "no title to match (add import_id)"};
+  if (!m.fields.contains("title") || m.fields["title"].is_null())
+    return {std::nullopt, "no title to match (add import_id)"};
+  const std::string title = model::string_at(m.fields, "title");
   std::vector<std::string> ids;
   for (const auto& s : all) {
     std::string id = s.value("id", "");

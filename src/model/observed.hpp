@@ -17,6 +17,7 @@ struct Observed {
   std::map<std::string, std::vector<json>> participants;  // id -> participants (listed)
   std::set<std::string> missing;                          // bound ids the server does not have
   std::set<std::string> from_cache;                       // ids whose object came from the state
+  bool every_bound_fetched = false;  // plan --refresh=full: no object came from the state
 };
 
 }  // namespace rtk::model

@@ -510,10 +510,14 @@ void plan_deactivate(const std::string& key, const state::MeetingState& st, cons
                 0});
 }
 
-void fingerprint(const MeetingPlan& mp, const model::Observed& observed, Plan& plan) {
+void fingerprint(const MeetingPlan& mp, const PlanInput& in, Plan& plan) {
   if (mp.id.empty()) return;
-  Fingerprint fp{mp.id, "", ""};
+  const model::Observed& observed = in.observed;
+  Fingerprint fp{.meeting_id = mp.id};
   if (const json* s = find_summary(observed, mp.id)) fp.updated_at = s->value("updated_at", "");
+  auto object = observed.meetings.find(mp.id);
+  if (observed.every_bound_fetched && object != observed.meetings.end())
+    fp.object_digest = object_digest(in.state.salt, mp.id, object->second);
   auto people = observed.participants.find(mp.id);
   if (people != observed.participants.end())
     fp.participants_digest = participants_digest(people->second);
@@ -609,7 +613,7 @@ Plan build_plan(const PlanInput& in) {
     if (st != nullptr && d != in.desired.meetings.end() && in.observed.missing.count(st->id) == 0U)
       ++existing;
     if (mp.ops.empty() && mp.notes.empty()) continue;
-    fingerprint(mp, in.observed, plan);
+    fingerprint(mp, in, plan);
     plan.meetings.push_back(std::move(mp));
   }
   check_limits(in, deactivated, updated, existing, plan);

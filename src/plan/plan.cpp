@@ -103,6 +103,11 @@ Counts count_operations(const std::vector<MeetingPlan>& meetings) {
   return c;
 }
 
+std::string object_digest(const std::string& salt, const std::string& meeting_id,
+                          const json& object) {
+  return model::secret_digest(salt, "meeting " + meeting_id, object.dump());
+}
+
 std::string participants_digest(const std::vector<json>& participants) {
   std::vector<std::string> rows;
   rows.reserve(participants.size());

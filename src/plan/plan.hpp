@@ -66,6 +66,9 @@ struct Fingerprint {
   std::string meeting_id;
   std::string updated_at;
   std::string participants_digest;  // "" when participants were not observed
+  // Salted digest of the whole object GET returned, kept only by plan --refresh=full (apply
+  // FILE then GETs the meeting again to compare: sees changes that did not move updated_at).
+  std::string object_digest;
 };
 
 struct Counts {
@@ -93,5 +96,8 @@ Counts count_operations(const std::vector<MeetingPlan>& meetings);
 
 // The participant-set fingerprint of a listed participant array.
 std::string participants_digest(const std::vector<json>& participants);
+// The fingerprint of a whole meeting object, salted (the object may hold referenced values).
+std::string object_digest(const std::string& salt, const std::string& meeting_id,
+                          const json& object);
 
 }  // namespace rtk::plan

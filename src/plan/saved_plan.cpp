@@ -65,7 +65,8 @@ Result<json> to_plan_file(const SavedPlan& saved) {
   for (const auto& [key, fp] : saved.plan.fingerprints) {
     fingerprints[key] = {{"meeting_id", fp.meeting_id},
                          {"updated_at", fp.updated_at},
-                         {"participants_digest", fp.participants_digest}};
+                         {"participants_digest", fp.participants_digest},
+                         {"object_digest", fp.object_digest}};
   }
   return json{{"rtksync_plan", kPlanFileVersion},
               {"tool_version", saved.tool_version},
@@ -118,8 +119,10 @@ Result<SavedPlan> from_plan_file(const json& j) {
       s.plan.meetings.push_back(std::move(mp));
     }
     for (const auto& [key, fp] : j.at("fingerprints").items()) {
-      s.plan.fingerprints[key] = {fp.at("meeting_id"), fp.at("updated_at"),
-                                  fp.at("participants_digest")};
+      s.plan.fingerprints[key] = {.meeting_id = fp.at("meeting_id"),
+                                  .updated_at = fp.at("updated_at"),
+                                  .participants_digest = fp.at("participants_digest"),
+                                  .object_digest = fp.value("object_digest", "")};
     }
     s.plan.protect = j.value("protect", std::map<std::string, bool>{});
     s.plan.referenced = j.value("referenced", std::map<std::string, std::set<std::string>>{});
