@@ -414,23 +414,26 @@ void plan_existing(const model::DesiredMeeting& wanted, const state::MeetingStat
   const auto unmarked = without_marker(wanted, observed);
   const model::DesiredMeeting& d = unmarked ? *unmarked : wanted;
   MeetingDiff diff = diff_meeting(d, observed, st, in.state.salt);
+  json replacement;
   if (!diff.needs_put.empty()) {
     json desired = d.fields;
     desired.erase("status");
-    json body = replace_body(desired, observed);
-    auto erased = erased_credentials(body, observed, st);
+    replacement = replace_body(desired, observed);
+    auto erased = erased_credentials(replacement, observed, st);
     if (!erased.empty()) {
-      std::string names;
-      for (const auto& n : erased) names += (names.empty() ? "" : ", ") + n;
+      // The PUT is refused; the meeting's other changes stay in the plan, for the reader.
       plan.errors.push_back("meeting " + d.key +
                             ": this change needs a PUT of recording_config, "
                             "which would erase the stored storage credentials (" +
-                            names +
+                            joined(erased) +
                             ") because the YAML does not supply them. Add them under "
                             "recording_config.storage_config as ${env:...} references, or "
                             "revert the change.");
-      return;
+      replacement = json();
     }
+  }
+  if (replacement.is_object()) {
+    json body = std::move(replacement);
     put_references(body, d.references);
     mp.action = MeetingAction::Replace;
     std::vector<FieldChange> changes = diff.needs_put;

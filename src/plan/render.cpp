@@ -1,5 +1,6 @@
 #include "plan/render.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "model/projection.hpp"
@@ -218,54 +219,98 @@ json render_json(const Plan& plan, const RenderContext& ctx) {
       {"api_calls", {{"total", ctx.api_calls}, {"retries", ctx.retries}}}};
 }
 
-std::string render_markdown(const Plan& plan, const RenderContext& ctx) {
+namespace {
+
+// One meeting's part of the markdown: its table row and its <details> block.
+struct MarkdownMeeting {
+  std::string row;
+  std::string details;
+};
+
+std::string markdown_symbol(const Operation& op, const FieldChange* c) {
+  if (op.kind == OpKind::CreateMeeting || op.kind == OpKind::AddParticipant) return "+ ";
+  if (op.kind == OpKind::DeactivateMeeting || op.kind == OpKind::RemoveParticipant) return "- ";
+  if (c != nullptr && is_removal(*c)) return "- ";
+  return "! ";
+}
+
+MarkdownMeeting markdown_meeting(const MeetingPlan& mp) {
+  int add = 0, edit = 0, remove = 0;
+  std::ostringstream details;
+  details << "<details><summary><code>" << mp.key << "</code>: " << heading(mp)
+          << "</summary>\n\n```diff\n";
+  for (const auto& op : mp.ops) {
+    add += op.kind == OpKind::AddParticipant;
+    edit += op.kind == OpKind::EditParticipant || op.kind == OpKind::RotateToken;
+    remove += op.kind == OpKind::RemoveParticipant;
+    if (!is_meeting_op(op.kind)) {
+      details << markdown_symbol(op, nullptr) << participant_line(op) << "\n";
+      continue;
+    }
+    for (const auto& c : op.changes) details << markdown_symbol(op, &c) << change_line(c) << "\n";
+  }
+  details << "```\n";
+  for (const auto& n : mp.notes) details << "\n_note: " << n << "_\n";
+  details << "\n</details>\n\n";
+  const std::string sym = mp.action == MeetingAction::Deactivate ? "−" : symbol(mp.action);
+  return {"| " + sym + " | `" + mp.key + "` | " + to_string(mp.action) + " | " +
+              std::to_string(add) + " / " + std::to_string(edit) + " / " + std::to_string(remove) +
+              " |\n",
+          details.str()};
+}
+
+std::string markdown_head(const Plan& plan, const RenderContext& ctx) {
   std::ostringstream out;
-  out << "### rtksync plan\n\n";
+  out << kMarkdownMarkerPrefix << ctx.target << " -->\n";
+  out << "### rtksync plan: `" << ctx.target << "`\n\n";
   if (!plan.errors.empty()) {
     out << "> [!CAUTION]\n";
     for (const auto& e : plan.errors) out << "> " << e << "\n";
     out << "\n";
   }
   out << "**" << summary_line(plan) << "**\n\n";
-  if (plan.has_changes()) {
-    out << "| | meeting | action | participants (+/~/−) |\n|---|---|---|---|\n";
-    for (const auto& mp : plan.meetings) {
-      if (mp.ops.empty()) continue;
-      int add = 0, edit = 0, remove = 0;
-      for (const auto& op : mp.ops) {
-        add += op.kind == OpKind::AddParticipant;
-        edit += op.kind == OpKind::EditParticipant || op.kind == OpKind::RotateToken;
-        remove += op.kind == OpKind::RemoveParticipant;
-      }
-      out << "| " << symbol(mp.action) << " | `" << mp.key << "` | " << to_string(mp.action)
-          << " | " << add << " / " << edit << " / " << remove << " |\n";
-    }
-    out << "\n";
-    for (const auto& mp : plan.meetings) {
-      if (mp.ops.empty()) continue;
-      out << "<details><summary><code>" << mp.key << "</code>: " << heading(mp)
-          << "</summary>\n\n```diff\n";
-      for (const auto& op : mp.ops) {
-        if (is_meeting_op(op.kind)) {
-          for (const auto& c : op.changes) {
-            out << (op.kind == OpKind::CreateMeeting ? "+ "
-                    : is_removal(c)                  ? "- "
-                                                     : "! ")
-                << change_line(c) << "\n";
-          }
-        } else {
-          std::string s = op_symbol(op.kind);
-          out << (s == "+" ? "+ " : s == "-" ? "- " : "! ") << participant_line(op) << "\n";
-        }
-      }
-      out << "```\n";
-      for (const auto& n : mp.notes) out << "\n_note: " << n << "_\n";
-      out << "\n</details>\n\n";
-    }
-  }
+  return out.str();
+}
+
+std::string markdown_tail(const Plan& plan, const RenderContext& ctx) {
+  std::ostringstream out;
   for (const auto& w : plan.warnings) out << "- :warning: " << w << "\n";
   out << "\n<sub>" << api_calls_text(ctx.api_calls, ctx.retries) << "</sub>\n";
   return out.str();
+}
+
+}  // namespace
+
+std::string render_markdown(const Plan& plan, const RenderContext& ctx) {
+  const std::string head = markdown_head(plan, ctx);
+  const std::string tail = markdown_tail(plan, ctx);
+  constexpr size_t kNoticeRoom = 400;  // the table header and the "not shown" notice
+  const size_t room =
+      kMarkdownLimit - std::min(kMarkdownLimit, head.size() + tail.size() + kNoticeRoom);
+  std::string rows, details;
+  size_t left_out = 0;
+  for (const auto& mp : plan.meetings) {
+    if (mp.ops.empty()) continue;
+    auto m = markdown_meeting(mp);
+    if (left_out > 0 || rows.size() + details.size() + m.row.size() + m.details.size() > room) {
+      ++left_out;  // whole meetings only, and none after the first left out (order is kept)
+      continue;
+    }
+    rows += m.row;
+    details += m.details;
+  }
+  std::string out = head;
+  if (!rows.empty()) {
+    out += "| | meeting | action | participants (+/~/−) |\n|---|---|---|---|\n" + rows + "\n" +
+           details;
+  }
+  if (left_out > 0) {
+    out +=
+        "_" + std::to_string(left_out) + (left_out == 1 ? " more meeting" : " more meetings") +
+        " with changes not shown: a comment is capped at " + std::to_string(kMarkdownLimit) +
+        " characters. `rtksync plan` lists every change; the summary above counts them all._\n\n";
+  }
+  return out + tail;
 }
 
 }  // namespace rtk::plan

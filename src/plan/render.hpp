@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "plan/plan.hpp"
 
@@ -13,7 +14,15 @@ struct RenderContext {
   bool color = false;
   long api_calls = 0;
   long retries = 0;
+  std::string target;  // "ACCOUNT/APP": named by the markdown's marker and heading
 };
+
+// The markdown's first line, "<!-- rtksync plan: ACCOUNT/APP -->": a CI step finds the pull
+// request comment to update by it. The whole markdown stays within kMarkdownLimit characters
+// (GitHub refuses comments over 65,536): meetings that do not fit are left out whole, with a
+// notice; the summary, the errors and the warnings are always there.
+inline constexpr std::string_view kMarkdownMarkerPrefix = "<!-- rtksync plan: ";
+inline constexpr size_t kMarkdownLimit = 60000;
 
 std::string render_text(const Plan& plan, const RenderContext& ctx);
 std::string render_markdown(const Plan& plan, const RenderContext& ctx);
