@@ -27,6 +27,7 @@ struct ApiError {
 
   [[nodiscard]] bool not_found() const { return kind == Kind::Http && status == 404; }
   [[nodiscard]] std::string message() const;
+  operator Error() const { return Error{message()}; }  // NOLINT(google-explicit-constructor)
 };
 
 template <class T>

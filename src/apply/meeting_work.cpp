@@ -144,7 +144,9 @@ std::optional<json> MeetingWork::made_by(const state::CreateIntent& intent,
                                          const api::ApiResult<json>& answer, const Operation& op) {
   if (answer && answer->is_object() && answer->contains("id")) return *answer;
   if (!answer && answer.error().kind != api::ApiError::Kind::OutcomeUnknown) {
-    (void)run_.store.drop_intent(mp_.key);  // refused: nothing was made
+    // Refused: nothing was made. Should dropping the intent fail, the next run looks for a
+    // meeting with its marker, finds none and drops it then.
+    (void)run_.store.drop_intent(mp_.key);
     run_.finish(mp_.key, op, Outcome::Failed, answer.error().message());
     return std::nullopt;
   }

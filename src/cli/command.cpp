@@ -1,11 +1,97 @@
 #include "cli/command.hpp"
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
 
+#include "cli/logging.hpp"
+#include "cli/views.hpp"
+
 namespace rtk::cli {
+namespace {
+
+constexpr std::array<std::pair<Format, std::string_view>, 5> kFormatNames{{
+    {Format::Text, "text"},
+    {Format::Json, "json"},
+    {Format::Markdown, "markdown"},
+    {Format::Github, "github"},
+    {Format::Yaml, "yaml"},
+}};
+
+std::string names_of(const std::vector<Format>& formats) {
+  std::string out;
+  for (size_t i = 0; i < formats.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == formats.size() ? " or " : ", ") + format_name(formats[i]);
+  }
+  return out;
+}
+
+Result<Format> format_of(const Command& command, const cxxopts::ParseResult& args) {
+  if (args.count("format") == 0U) return command.formats.front();
+  const auto text = args["format"].as<std::string>();
+  for (Format f : command.formats) {
+    if (format_name(f) == text) return f;
+  }
+  return Error{"rtksync " + std::string(command.name) + " prints " + names_of(command.formats) +
+               "; --format " + text + " is not one of them"};
+}
+
+Terminal terminal_of(const cxxopts::ParseResult& args) {
+  Terminal t;
+  t.stdout_tty = isatty(STDOUT_FILENO) != 0;
+  const char* no_color = std::getenv("NO_COLOR");  // https://no-color.org: set and not empty
+  t.color =
+      t.stdout_tty && args.count("no-color") == 0U && (no_color == nullptr || *no_color == '\0');
+  t.quiet = args.count("quiet") != 0U;
+  return t;
+}
+
+Result<cxxopts::ParseResult> parse(cxxopts::Options& options, int argc, char** argv) {
+  try {
+    return options.parse(argc, argv);
+  } catch (const std::exception& e) {
+    return Error{std::string(e.what()) + " (see --help)"};
+  }
+}
+
+// A word cxxopts did not take (no positional slot for it) is a mistake: `rtksync plan
+// weekly-standup` must not plan everything.
+Result<Unit> no_stray_words(const cxxopts::ParseResult& args) {
+  if (args.unmatched().empty()) return Unit{};
+  std::string words;
+  for (const auto& w : args.unmatched()) words += (words.empty() ? "" : " ") + w;
+  return Error{"unexpected argument: " + words + " (see --help)"};
+}
+
+}  // namespace
+
+std::string format_name(Format format) {
+  for (const auto& [f, name] : kFormatNames) {
+    if (f == format) return std::string(name);
+  }
+  return "text";
+}
+
+Exit run_command(const Command& command, int argc, char** argv) {
+  cxxopts::Options options("rtksync " + std::string(command.name),
+                           std::string(command.description));
+  command.add_options(options);
+  auto args = parse(options, argc, argv);
+  if (!args) return args.error();
+  if (args->count("help") != 0U) {
+    std::cout << options.help() << "\n";
+    return kExitOk;
+  }
+  if (auto words = no_stray_words(*args); !words) return words.error();
+  if (auto logs = configure_logging(*args); !logs) return logs.error();
+  auto format = format_of(command, *args);
+  if (!format) return format.error();
+  return command.run(Invocation{*args, *format, terminal_of(*args)});
+}
 
 void add_common_options(cxxopts::Options& options) {
   // clang-format off
@@ -13,10 +99,21 @@ void add_common_options(cxxopts::Options& options) {
     ("c,config", "project file", cxxopts::value<std::string>()->default_value("rtksync.yaml"))
     ("account-id", "Cloudflare account id (overrides $CLOUDFLARE_ACCOUNT_ID and the file)",
      cxxopts::value<std::string>())
-    ("app-id", "RealtimeKit app id (overrides $RTKSYNC_APP_ID and the file)", cxxopts::value<std::string>())
-    ("format", "output format: text, json or markdown", cxxopts::value<std::string>()->default_value("text"))
+    ("app-id", "RealtimeKit app id (overrides $RTKSYNC_APP_ID and the file)", cxxopts::value<std::string>());
+  // clang-format on
+  add_output_options(options);
+}
+
+void add_output_options(cxxopts::Options& options) {
+  // clang-format off
+  options.add_options()
+    ("format", "output format (see the command's description)", cxxopts::value<std::string>())
     ("log-level", "trace, debug, info, warn, error or off (logs go to stderr)",
      cxxopts::value<std::string>()->default_value("warn"))
+    ("log-format", "text or json (one JSON object a line on stderr)",
+     cxxopts::value<std::string>()->default_value("text"))
+    ("no-color", "no colour even on a terminal (so does a non-empty $NO_COLOR)")
+    ("q,quiet", "no progress lines and no notes; errors, warnings and the result only")
     ("h,help", "show this help");
   // clang-format on
 }
@@ -35,14 +132,6 @@ void add_api_options(cxxopts::Options& options) {
   // clang-format on
 }
 
-std::optional<Format> parse_format(const std::string& text, std::ostream& err) {
-  if (text == "text") return Format::Text;
-  if (text == "json") return Format::Json;
-  if (text == "markdown") return Format::Markdown;
-  err << "error: --format must be text, json or markdown, got " << text << "\n";
-  return std::nullopt;
-}
-
 config::LoadOptions load_options(const cxxopts::ParseResult& args) {
   config::LoadOptions o;
   o.config_path = args["config"].as<std::string>();
@@ -51,58 +140,27 @@ config::LoadOptions load_options(const cxxopts::ParseResult& args) {
   return o;
 }
 
-void print_diagnostics(const config::Diagnostics& diags, std::ostream& err) {
-  for (const auto& d : diags.sorted()) err << config::format(d) << "\n";
-}
-
-std::optional<config::Loaded> load_config(const cxxopts::ParseResult& args, std::ostream& err) {
-  auto loaded = config::load(load_options(args));
-  print_diagnostics(loaded.diagnostics, err);
-  if (loaded.diagnostics.has_errors()) {
-    err << config::count_text(loaded.diagnostics.error_count(), loaded.diagnostics.warning_count())
-        << "\n";
-    return std::nullopt;
-  }
+Result<config::Loaded> load_config(const Invocation& invocation, Env env) {
+  auto options = load_options(invocation.args);
+  options.strict_env = env == Env::Strict;
+  auto loaded = config::load(options);
+  show_diagnostics(std::cerr, loaded.diagnostics);
+  const auto& d = loaded.diagnostics;
+  if (d.has_errors()) return Error{config::count_text(d.error_count(), d.warning_count())};
   return loaded;
-}
-
-void set_log_level(const cxxopts::ParseResult& args) {
-  auto level = spdlog::level::from_str(args["log-level"].as<std::string>());
-  spdlog::set_level(level);
-}
-
-std::optional<cxxopts::ParseResult> parse_args(cxxopts::Options& options, int argc, char** argv,
-                                               int& code) {
-  try {
-    auto args = options.parse(argc, argv);
-    if (args.count("help") != 0U) {
-      std::cout << options.help() << "\n";
-      code = kExitOk;
-      return std::nullopt;
-    }
-    return args;
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n(see --help)\n";
-    code = kExitError;
-    return std::nullopt;
-  }
-}
-
-std::optional<Invocation> start(cxxopts::Options& options, int argc, char** argv, int& code) {
-  auto args = parse_args(options, argc, argv, code);
-  if (!args) return std::nullopt;
-  code = kExitError;
-  set_log_level(*args);
-  auto format = parse_format((*args)["format"].as<std::string>(), std::cerr);
-  if (!format) return std::nullopt;
-  auto config = load_config(*args, std::cerr);
-  if (!config) return std::nullopt;
-  // A copy: cxxopts::ParseResult declares a copy constructor and no move constructor.
-  return Invocation{*args, *format, std::move(*config)};
 }
 
 std::string state_path_of(const model::Project& project) {
   return (std::filesystem::path(project.root) / project.state_path).string();
+}
+
+Result<state::State> load_state(const model::Project& project) {
+  return state::load(state_path_of(project), project.account_id, project.app_id);
+}
+
+std::vector<std::string> words_of(const cxxopts::ParseResult& args) {
+  if (args.count("args") == 0U) return {};
+  return args["args"].as<std::vector<std::string>>();
 }
 
 }  // namespace rtk::cli

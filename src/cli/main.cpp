@@ -1,66 +1,59 @@
-// cli/main: the rtksync binary: picks the subcommand and turns stray exceptions into exit 1.
-#include <cstring>
+// cli/main: the rtksync binary: picks the subcommand, runs it, and is the one place an error
+// becomes text on stderr and exit 1 (a stray exception too).
 #include <iostream>
-#include <map>
-
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
+#include <string_view>
 
 #include "cli/command.hpp"
+#include "cli/logging.hpp"
 #include "cli/version.hpp"
 
 namespace {
 
-constexpr const char* kUsage =
-    R"(rtksync: keep Cloudflare RealtimeKit meetings in line with YAML files.
+using rtk::cli::kExitError;
+using rtk::cli::kExitOk;
 
-Usage: rtksync <command> [options]      (rtksync <command> --help for details)
+void show_usage(std::ostream& out) {
+  out << "rtksync: keep Cloudflare RealtimeKit meetings in line with YAML files.\n\n"
+         "Usage: rtksync <command> [options]      (rtksync <command> --help for details)\n\n"
+         "Commands:\n";
+  for (const auto& c : rtk::cli::commands()) {
+    out << "  " << c.name << std::string(11 - c.name.size(), ' ') << c.summary << "\n";
+  }
+  out << "  version    print the version\n\n"
+         "Exit codes: 0 success / no changes, 1 error, 2 changes present (plan "
+         "--detailed-exitcode).\n"
+         "Environment: CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID, RTKSYNC_APP_ID, "
+         "CLOUDFLARE_API_BASE_URL, NO_COLOR.\n";
+}
 
-Commands:
-  validate   check the configuration offline (no token, no network)
-  plan       show what apply would change; --out FILE saves the plan
-  apply      make the API match the files (or apply a saved plan file)
-  import     bind existing meetings to keys, so nothing is recreated
-  export     write YAML for meetings that already exist
-  state      list | show KEY | rm KEY | unlock
-  schema     print the JSON Schema of meeting files
-  version    print the version
-
-Exit codes: 0 success / no changes, 1 error, 2 changes present (plan --detailed-exitcode).
-Environment: CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID, RTKSYNC_APP_ID, CLOUDFLARE_API_BASE_URL.
-)";
+rtk::cli::Exit dispatch(int argc, char** argv) {
+  const std::string_view name = argv[1];
+  if (name == "version" || name == "--version") {
+    std::cout << "rtksync " << rtk::cli::kVersion << "\n";
+    return kExitOk;
+  }
+  const auto* command = rtk::cli::find_command(name);
+  if (command == nullptr) {
+    show_usage(std::cerr);
+    return rtk::Error{"unknown command " + std::string(name)};
+  }
+  return rtk::cli::run_command(*command, argc - 1, argv + 1);
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto logger = spdlog::stderr_color_mt("rtksync");
-  spdlog::set_default_logger(logger);
-  spdlog::set_pattern("%^%l%$: %v");
-  spdlog::set_level(spdlog::level::warn);
-  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
-    std::cout << kUsage;
-    return argc < 2 ? rtk::cli::kExitError : rtk::cli::kExitOk;
-  }
-  std::string command = argv[1];
-  if (command == "version" || command == "--version") {
-    std::cout << "rtksync " << rtk::cli::kVersion << "\n";
-    return 0;
-  }
-  const std::map<std::string, int (*)(int, char**)> commands{
-      {"validate", rtk::cli::validate_command}, {"schema", rtk::cli::schema_command},
-      {"plan", rtk::cli::plan_command},         {"apply", rtk::cli::apply_command},
-      {"import", rtk::cli::import_command},     {"export", rtk::cli::export_command},
-      {"state", rtk::cli::state_command},
-  };
-  auto it = commands.find(command);
-  if (it == commands.end()) {
-    std::cerr << "error: unknown command " << command << "\n\n" << kUsage;
-    return rtk::cli::kExitError;
+  rtk::cli::start_logging();
+  if (argc < 2 || std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h") {
+    show_usage(std::cout);
+    return argc < 2 ? kExitError : kExitOk;
   }
   try {
-    return it->second(argc - 1, argv + 1);
+    auto exit = dispatch(argc, argv);
+    if (exit) return *exit;
+    std::cerr << "error: " << exit.error().message << "\n";
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
-    return rtk::cli::kExitError;
   }
+  return kExitError;
 }

@@ -1,6 +1,5 @@
-// cli/plan_command: `rtksync plan`: observe, diff, render; optionally save the plan.
-#include <filesystem>
-#include <fstream>
+// cli/plan_command: `rtksync plan`: load, look at creates a crashed apply left, observe and
+// plan, show; optionally save the plan for `rtksync apply FILE`.
 #include <iostream>
 
 #include "apply/intents.hpp"
@@ -8,16 +7,48 @@
 #include "cli/session.hpp"
 #include "cli/version.hpp"
 #include "cli/views.hpp"
-#include "plan/render.hpp"
 #include "plan/saved_plan.hpp"
+#include "state/store.hpp"
 
 namespace rtk::cli {
+namespace {
 
-int plan_command(int argc, char** argv) {
-  cxxopts::Options options("rtksync plan",
-                           "Show what apply would change. Reads the API; changes nothing.\n"
-                           "Exit 0: no changes (or changes without --detailed-exitcode); 1: "
-                           "error; 2: changes present with --detailed-exitcode.");
+Result<api::Refresh> refresh_of(const cxxopts::ParseResult& args) {
+  const auto text = args["refresh"].as<std::string>();
+  if (text == "auto") return api::Refresh::Changed;
+  if (text == "full") return api::Refresh::Full;
+  return Error{"--refresh must be auto or full, got " + text};
+}
+
+// Creates a crashed apply left in flight, looked at in memory only (plan writes nothing).
+Result<Unit> look_at_earlier_creates(api::Api& api, state::State& state, const Terminal& term) {
+  if (state.intents.empty()) return Unit{};
+  auto resolved = apply::resolve_intents(api, state);
+  if (!resolved) return resolved.error();
+  for (const auto& r : *resolved) show_note(term, r.note + " (apply will record this)");
+  apply::apply_resolutions(*resolved, state);
+  return Unit{};
+}
+
+Result<Unit> save_plan(const plan::Plan& plan, const config::Loaded& config,
+                       const std::string& path, const Terminal& term) {
+  const plan::SavedPlan saved{.plan = plan,
+                              .account_id = config.project.account_id,
+                              .app_id = config.project.app_id,
+                              .config_digest = plan::config_digest(config.desired),
+                              .tool_version = kVersion,
+                              .created_at = state::now_iso()};
+  auto file = plan::to_plan_file(saved);
+  if (!file) return file.error();
+  auto written = state::write_atomically(path, file->dump(2) + "\n", 0600);
+  if (!written) return written.error();
+  show_note(term, "saved the plan to " + path + ". Apply exactly it with: rtksync apply " + path);
+  return Unit{};
+}
+
+}  // namespace
+
+void add_plan_options(cxxopts::Options& options) {
   add_common_options(options);
   add_api_options(options);
   // clang-format off
@@ -29,62 +60,31 @@ int plan_command(int argc, char** argv) {
      cxxopts::value<std::string>()->default_value("auto"));
   // clang-format on
   add_safety_options(options);
-  int code = kExitOk;
-  auto run = start(options, argc, argv, code);
-  if (!run) return code;
-  const auto& [args, format, config] = *run;
-  const auto& project = config.project;
-  auto state = state::load(state_path_of(project), project.account_id, project.app_id);
-  if (!state) {
-    std::cerr << "error: " << state.error().message << "\n";
-    return kExitError;
-  }
-  auto copts = client_options(args, project);
-  if (!copts) return kExitError;
-  api::Client client(*copts);
-  if (!state->intents.empty()) {  // a crashed apply: look, in memory only (plan writes nothing)
-    auto resolved = apply::resolve_intents(client, *state);
-    if (!resolved) {
-      std::cerr << "error: " << resolved.error().message() << "\n";
-      return kExitError;
-    }
-    for (const auto& r : *resolved)
-      std::cerr << "note: " << r.note << " (apply will record this)\n";
-    apply::apply_resolutions(*resolved, *state);
-  }
-  const auto refresh = args["refresh"].as<std::string>();
-  if (refresh != "auto" && refresh != "full") {
-    std::cerr << "error: --refresh must be auto or full, got " << refresh << "\n";
-    return kExitError;
-  }
-  auto planned = observe_and_plan(client, config, *state, safety_overrides(args),
-                                  refresh == "full" ? api::Refresh::Full : api::Refresh::Changed);
-  if (!planned) {
-    std::cerr << "error: " << planned.error().message() << "\n";
-    return kExitError;
-  }
+}
+
+Exit plan_command(const Invocation& inv) {
+  auto refresh = refresh_of(inv.args);
+  if (!refresh) return refresh.error();
+  auto config = load_config(inv, Env::Strict);
+  if (!config) return config.error();
+  auto state = load_state(config->project);
+  if (!state) return state.error();
+  auto client = make_client(inv, config->project);
+  if (!client) return client.error();
+  auto& api = **client;
+  if (auto looked = look_at_earlier_creates(api, *state, inv.term); !looked) return looked.error();
+  auto planned = observe_and_plan(api, *config, *state, safety_overrides(inv.args), *refresh);
+  if (!planned) return planned.error();
   const auto& plan = planned->plan;
-  show_plan(std::cout, plan, format, client.stats());
-  if (!plan.errors.empty()) return kExitError;
-  if (args.count("out") != 0U) {
-    plan::SavedPlan saved{plan,           project.account_id,
-                          project.app_id, plan::config_digest(config.desired),
-                          kVersion,       state::now_iso()};
-    auto file = plan::to_plan_file(saved);
-    if (!file) {
-      std::cerr << "error: " << file.error().message << "\n";
-      return kExitError;
-    }
-    auto out = args["out"].as<std::string>();
-    auto written = state::write_atomically(out, file->dump(2) + "\n", 0600);
-    if (!written) {
-      std::cerr << "error: " << written.error().message << "\n";
-      return kExitError;
-    }
-    std::cerr << "Saved the plan to " << out << ". Apply exactly it with: rtksync apply " << out
-              << "\n";
+  const PlanView view{inv.format, inv.term, api.stats(), target_of(config->project)};
+  if (auto shown = show_plan(std::cout, plan, view); !shown) return shown.error();
+  if (!plan.errors.empty()) return kExitError;  // the plan's view shows them
+  if (inv.args.count("out") != 0U) {
+    auto saved = save_plan(plan, *config, inv.args["out"].as<std::string>(), inv.term);
+    if (!saved) return saved.error();
   }
-  return (args.count("detailed-exitcode") != 0U && plan.has_changes()) ? kExitChanges : kExitOk;
+  const bool detailed = inv.args.count("detailed-exitcode") != 0U;
+  return detailed && plan.has_changes() ? kExitChanges : kExitOk;
 }
 
 }  // namespace rtk::cli

@@ -1,30 +1,66 @@
 #include "cli/session.hpp"
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <iostream>
 #include <mutex>
 
-namespace rtk::cli {
+#include "cli/views.hpp"
 
-bool stdout_is_tty() {
-  return isatty(STDOUT_FILENO) != 0;
+namespace rtk::cli {
+namespace {
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
 }
 
-std::optional<api::ClientOptions> client_options(const cxxopts::ParseResult& args,
-                                                 const model::Project& project) {
-  api::ClientOptions o;
-  const char* base = std::getenv("CLOUDFLARE_API_BASE_URL");
-  if (base != nullptr && *base != '\0') o.base_url = base;
-  if (args.count("api-base-url") != 0U) o.base_url = args["api-base-url"].as<std::string>();
-  const char* token = std::getenv("CLOUDFLARE_API_TOKEN");
-  if (token == nullptr || *token == '\0') {
-    std::cerr << "error: CLOUDFLARE_API_TOKEN is not set (an API token with RealtimeKit "
-                 "permissions; for the bundled emulator: dev-token)\n";
-    return std::nullopt;
+// --rate-limit N/SECONDS.
+Result<Unit> read_rate_limit(const std::string& text, api::ClientOptions& o) {
+  auto slash = text.find('/');
+  try {
+    o.rate_budget = std::stod(text.substr(0, slash));
+    o.rate_window_s = slash == std::string::npos ? 1 : std::stod(text.substr(slash + 1));
+  } catch (const std::exception&) {
+    return Error{"--rate-limit wants N/SECONDS, got " + text};
   }
-  o.token = token;
+  return Unit{};
+}
+
+// The budget's waits are said on stderr, at most once per 10 s of wall time, unless --quiet.
+std::function<void(std::chrono::seconds)> budget_note(const api::ClientOptions& o,
+                                                      const Terminal& term) {
+  return [budget = o.rate_budget, window = o.rate_window_s, term](std::chrono::seconds wait) {
+    static std::mutex mu;
+    static std::chrono::steady_clock::time_point last{};
+    std::lock_guard lock(mu);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last < std::chrono::seconds(10)) return;
+    last = now;
+    show_note(term, "waiting " + std::to_string(wait.count()) +
+                        " s for the API's request budget (" +
+                        std::to_string(static_cast<long>(budget)) + " requests per " +
+                        std::to_string(static_cast<long>(window)) + " s)");
+  };
+}
+
+bool is_local(const std::string& url) {
+  return url.find("://127.0.0.1") != std::string::npos ||
+         url.find("://localhost") != std::string::npos;
+}
+
+}  // namespace
+
+Result<api::ClientOptions> client_options(const Invocation& inv, const model::Project& project) {
+  const auto& args = inv.args;
+  api::ClientOptions o;
+  o.base_url = args.count("api-base-url") != 0U ? args["api-base-url"].as<std::string>()
+                                                : env_or("CLOUDFLARE_API_BASE_URL", o.base_url);
+  o.token = env_or("CLOUDFLARE_API_TOKEN", "");
+  if (o.token.empty()) {
+    return Error{
+        "CLOUDFLARE_API_TOKEN is not set (an API token with RealtimeKit permissions; "
+        "for the bundled emulator: dev-token)"};
+  }
   o.account_id = project.account_id;
   o.app_id = project.app_id;
   o.parallelism = args["parallelism"].as<int>();
@@ -32,36 +68,23 @@ std::optional<api::ClientOptions> client_options(const cxxopts::ParseResult& arg
   o.deadline = std::chrono::seconds(std::max(1, args["timeout"].as<int>()));
   o.backoff_base = std::chrono::milliseconds(std::max(1, args["retry-base-ms"].as<int>()));
   o.insecure = args.count("insecure") != 0U;
-  auto rate = args["rate-limit"].as<std::string>();
-  auto slash = rate.find('/');
-  try {
-    o.rate_budget = std::stod(rate.substr(0, slash));
-    o.rate_window_s = slash == std::string::npos ? 1 : std::stod(rate.substr(slash + 1));
-  } catch (const std::exception&) {
-    std::cerr << "error: --rate-limit wants N/SECONDS, got " << rate << "\n";
-    return std::nullopt;
-  }
-  // The budget's waits are said, at most once per 10 s of wall time, on stderr.
-  o.on_budget_wait = [budget = o.rate_budget, window = o.rate_window_s](std::chrono::seconds wait) {
-    static std::mutex mu;
-    static std::chrono::steady_clock::time_point last{};
-    std::lock_guard lock(mu);
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last < std::chrono::seconds(10)) return;
-    last = now;
-    std::cerr << "waiting " << wait.count() << " s for the API's request budget ("
-              << static_cast<long>(budget) << " requests per " << window << " s)\n";
-  };
+  if (auto rate = read_rate_limit(args["rate-limit"].as<std::string>(), o); !rate)
+    return rate.error();
   if (o.parallelism < 1 || o.parallelism > 256 || o.max_retries < 0 || o.rate_budget <= 0 ||
       o.rate_window_s <= 0) {
-    std::cerr << "error: --parallelism must be 1..256, --max-retries >= 0, --rate-limit positive\n";
-    return std::nullopt;
+    return Error{"--parallelism must be 1..256, --max-retries >= 0, --rate-limit positive"};
   }
-  if (o.base_url.rfind("http://", 0) == 0 && o.base_url.find("://127.0.0.1") == std::string::npos &&
-      o.base_url.find("://localhost") == std::string::npos) {
-    std::cerr << "warning: " << o.base_url << " is plain http; the API token travels unencrypted\n";
-  }
+  o.on_budget_wait = budget_note(o, inv.term);
+  if (o.base_url.rfind("http://", 0) == 0 && !is_local(o.base_url))
+    show_warning(o.base_url + " is plain http; the API token travels unencrypted");
   return o;
+}
+
+Result<std::unique_ptr<api::Client>> make_client(const Invocation& inv,
+                                                 const model::Project& project) {
+  auto options = client_options(inv, project);
+  if (!options) return options.error();
+  return std::make_unique<api::Client>(*options);
 }
 
 void add_safety_options(cxxopts::Options& options) {
@@ -74,13 +97,21 @@ void add_safety_options(cxxopts::Options& options) {
 }
 
 plan::Overrides safety_overrides(const cxxopts::ParseResult& args) {
-  return {args.count("allow-removals") != 0U, args.count("allow-updates") != 0U};
+  return {.allow_removals = args.count("allow-removals") != 0U,
+          .allow_updates = args.count("allow-updates") != 0U};
 }
 
-api::ApiResult<apply::Planned> observe_and_plan(api::Api& api, const config::Loaded& config,
-                                                const state::State& state,
-                                                plan::Overrides overrides, api::Refresh refresh) {
-  return apply::observe_and_plan(api, config.project, config.desired, state, overrides, refresh);
+Result<apply::Planned> observe_and_plan(api::Api& api, const config::Loaded& config,
+                                        const state::State& state, plan::Overrides overrides,
+                                        api::Refresh refresh) {
+  auto planned =
+      apply::observe_and_plan(api, config.project, config.desired, state, overrides, refresh);
+  if (!planned) return planned.error();
+  return std::move(planned).value();
+}
+
+std::string target_of(const model::Project& project) {
+  return project.account_id + "/" + project.app_id;
 }
 
 }  // namespace rtk::cli

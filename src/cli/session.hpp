@@ -1,26 +1,27 @@
-// cli/session: the imperative shell shared by plan, apply, import and export: builds the
-// API client from flags and environment, observes what the plan needs, and plans.
+// cli/session: the steps plan, apply, import and export share with the API: the client from
+// flags and environment, the safety flags, and observe-then-plan.
 #pragma once
 
 #include <memory>
-#include <optional>
 #include <string>
 
 #include <cxxopts.hpp>
 
 #include "api/client.hpp"
+#include "api/observe.hpp"
 #include "apply/steps.hpp"
+#include "cli/command.hpp"
 #include "config/loader.hpp"
-#include "model/observed.hpp"
 #include "plan/diff.hpp"
-#include "plan/plan.hpp"
 #include "state/state.hpp"
 
 namespace rtk::cli {
 
 // Client options from --api-base-url/$CLOUDFLARE_API_BASE_URL, $CLOUDFLARE_API_TOKEN and the
-// tuning flags. nullopt (with a message on stderr) when something is missing or invalid.
-std::optional<api::ClientOptions> client_options(const cxxopts::ParseResult& args,
+// tuning flags. An Error when something is missing or out of range.
+Result<api::ClientOptions> client_options(const Invocation& invocation,
+                                          const model::Project& project);
+Result<std::unique_ptr<api::Client>> make_client(const Invocation& invocation,
                                                  const model::Project& project);
 
 // Adds --allow-removals and --allow-updates (plan and apply).
@@ -28,10 +29,11 @@ void add_safety_options(cxxopts::Options& options);
 plan::Overrides safety_overrides(const cxxopts::ParseResult& args);
 
 // Observes exactly what the plan needs and builds the plan (apply/steps).
-api::ApiResult<apply::Planned> observe_and_plan(api::Api& api, const config::Loaded& config,
-                                                const state::State& state,
-                                                plan::Overrides overrides);
+Result<apply::Planned> observe_and_plan(api::Api& api, const config::Loaded& config,
+                                        const state::State& state, plan::Overrides overrides,
+                                        api::Refresh refresh = api::Refresh::Changed);
 
-bool stdout_is_tty();
+// "ACCOUNT/APP", as plans and reports name their target.
+std::string target_of(const model::Project& project);
 
 }  // namespace rtk::cli

@@ -1,9 +1,12 @@
-// cli/state_command: `rtksync state list|show KEY|rm KEY|unlock` and `rtksync import`.
+// cli/state_command: `rtksync state list|show KEY|rm KEY|mv OLD NEW|unlock` and
+// `rtksync import`. Edits of the state file happen under its lock; HTTP never does.
 #include <filesystem>
+#include <functional>
 #include <iostream>
 
 #include "cli/command.hpp"
 #include "cli/session.hpp"
+#include "cli/views.hpp"
 #include "model/json_path.hpp"
 #include "model/projection.hpp"
 #include "state/lock.hpp"
@@ -13,36 +16,24 @@ namespace rtk::cli {
 namespace {
 
 // Loads config (lenient about env: these commands send no secrets) and the state.
-std::optional<std::pair<config::Loaded, state::State>> load_both(const cxxopts::ParseResult& args) {
-  auto opts = load_options(args);
-  opts.strict_env = false;
-  auto loaded = config::load(opts);
-  if (loaded.diagnostics.has_errors()) {
-    print_diagnostics(loaded.diagnostics, std::cerr);
-    return std::nullopt;
-  }
-  auto st =
-      state::load(state_path_of(loaded.project), loaded.project.account_id, loaded.project.app_id);
-  if (!st) {
-    std::cerr << "error: " << st.error().message << "\n";
-    return std::nullopt;
-  }
-  return std::make_pair(std::move(loaded), std::move(st).value());
+Result<std::pair<config::Loaded, state::State>> load_both(const Invocation& inv) {
+  auto config = load_config(inv, Env::Lenient);
+  if (!config) return config.error();
+  auto st = load_state(config->project);
+  if (!st) return st.error();
+  return std::make_pair(std::move(config).value(), std::move(st).value());
 }
 
-std::optional<state::Lock> take_lock(const std::string& state_path) {
-  auto lock = state::Lock::acquire(state_path, std::chrono::seconds(0));
-  if (!lock) {
-    std::cerr << "error: " << lock.error().message << "\n";
-    return std::nullopt;
-  }
-  return std::move(lock).value();
-}
-
-bool save_state(const std::string& path, state::State& s) {
-  auto saved = state::save(path, s);
-  if (!saved) std::cerr << "error: " << saved.error().message << "\n";
-  return saved.ok();
+// Changes the state file under its lock: loads it afresh, edits, saves.
+Result<Unit> edit_state(const model::Project& project,
+                        const std::function<Result<Unit>(state::State&)>& edit) {
+  const auto path = state_path_of(project);
+  auto lock = state::Lock::acquire(path, std::chrono::seconds(0));
+  if (!lock) return lock.error();
+  auto st = load_state(project);
+  if (!st) return st.error();
+  if (auto edited = edit(*st); !edited) return edited.error();
+  return state::save(path, *st);
 }
 
 // Binds key to an observed meeting. Values the configuration takes from references are kept
@@ -94,79 +85,198 @@ Match match_meeting(const model::DesiredMeeting& m, const std::vector<nlohmann::
   return {std::nullopt, why + "; import one by id: rtksync import " + m.key + " ID"};
 }
 
-}  // namespace
-
-int state_command(int argc, char** argv) {
-  cxxopts::Options options("rtksync state",
-                           "Inspect and edit the state file.\n"
-                           "  list          keys, meeting ids and flags\n"
-                           "  show KEY      one entry as JSON (secrets masked)\n"
-                           "  rm KEY        forget a key (the meeting is left as it is)\n"
-                           "  unlock        remove a lock file no live process holds");
-  add_common_options(options);
-  options.add_options()("args", "subcommand and key", cxxopts::value<std::vector<std::string>>());
-  options.parse_positional({"args"});
-  options.positional_help("list|show KEY|rm KEY|unlock");
-  int code = kExitOk;
-  auto args = parse_args(options, argc, argv, code);
-  if (!args) return code;
-  auto words = args->count("args") != 0U ? (*args)["args"].as<std::vector<std::string>>()
-                                         : std::vector<std::string>{};
-  if (words.empty()) {
-    std::cerr << "error: rtksync state needs a subcommand: list, show KEY, rm KEY or unlock\n";
-    return kExitError;
-  }
-  auto both = load_both(*args);
-  if (!both) return kExitError;
-  auto& [config, st] = *both;
-  const std::string path = state_path_of(config.project);
-  const std::string& sub = words[0];
-  if (sub == "list") {
-    for (const auto& [key, ms] : st.meetings) {
-      std::cout << key << "\t" << ms.id << (ms.protect ? "\tprotected" : "")
-                << (ms.deactivated ? "\tdeactivated" : "") << "\n";
-    }
-    for (const auto& i : st.intents) {
-      std::cout << i.key << "\t(create in flight since " << i.started_at << ")\n";
-    }
-    return kExitOk;
-  }
-  if (sub == "unlock") {
-    auto r = state::Lock::force_unlock(path);
-    std::cerr << (r ? r.value() : "error: " + r.error().message) << "\n";
-    return r ? kExitOk : kExitError;
-  }
-  if ((sub == "show" || sub == "rm") && words.size() == 2) {
-    const auto* ms = st.find(words[1]);
-    if (ms == nullptr) {
-      std::cerr << "error: no key " << words[1] << " in the state (see `rtksync state list`)\n";
-      return kExitError;
-    }
-    if (sub == "show") {
-      auto j = state::to_json(st)["meetings"][words[1]];
-      j["object"] = model::redact(model::Resource::Meeting, j["object"]);
-      j.erase("digests");
-      std::cout << j.dump(2) << "\n";
-      return kExitOk;
-    }
-    auto lock = take_lock(path);
-    if (!lock) return kExitError;
-    std::string id = ms->id;
-    st.meetings.erase(words[1]);
-    st.referenced.erase(words[1]);
-    if (!save_state(path, st)) return kExitError;
-    std::cerr << "Forgot " << words[1] << " (meeting " << id << " is unchanged on the server).\n";
-    return kExitOk;
-  }
-  std::cerr << "error: unknown state subcommand; use list, show KEY, rm KEY or unlock\n";
-  return kExitError;
+Error no_key(const std::string& key) {
+  return Error{"no key " + key + " in the state (see `rtksync state list`)"};
 }
 
-int import_command(int argc, char** argv) {
-  cxxopts::Options options(
-      "rtksync import",
-      "Bind existing meetings to keys of the configuration, so nothing is "
-      "recreated.\n  rtksync import KEY MEETING_ID\n  rtksync import --by-title");
+void show_list(const state::State& st, Format format) {
+  if (format == Format::Json) {
+    auto j = state::to_json(st);
+    for (auto& [key, m] : j["meetings"].items()) {
+      m["object"] = model::redact(model::Resource::Meeting, m["object"]);
+      m.erase("digests");
+    }
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  for (const auto& [key, ms] : st.meetings) {
+    std::cout << key << "\t" << ms.id << (ms.protect ? "\tprotected" : "")
+              << (ms.deactivated ? "\tdeactivated" : "") << "\n";
+  }
+  for (const auto& i : st.intents)
+    std::cout << i.key << "\t(create in flight since " << i.started_at << ")\n";
+}
+
+Exit show_key(const state::State& st, const std::string& key) {
+  if (st.find(key) == nullptr) return no_key(key);
+  auto j = state::to_json(st)["meetings"][key];
+  j["object"] = model::redact(model::Resource::Meeting, j["object"]);
+  j.erase("digests");
+  std::cout << j.dump(2) << "\n";
+  return kExitOk;
+}
+
+Exit forget(const model::Project& project, const std::string& key, const Terminal& term) {
+  std::string id;
+  auto done = edit_state(project, [&](state::State& st) -> Result<Unit> {
+    const auto* ms = st.find(key);
+    if (ms == nullptr) return no_key(key);
+    id = ms->id;
+    st.meetings.erase(key);
+    st.referenced.erase(key);
+    return Unit{};
+  });
+  if (!done) return done.error();
+  show_note(term, "forgot " + key + " (meeting " + id + " is unchanged on the server)");
+  return kExitOk;
+}
+
+// state mv OLD NEW: the meeting keeps its id (and its participants their join links) when a
+// key is renamed in the YAML; without it the plan would deactivate OLD and create NEW.
+Exit rename(const config::Loaded& config, const std::string& from, const std::string& to,
+            const Terminal& term) {
+  auto done = edit_state(config.project, [&](state::State& st) -> Result<Unit> {
+    if (st.find(from) == nullptr) return no_key(from);
+    if (st.find(to) != nullptr)
+      return Error{to + " is already in the state; `rtksync state rm " + to + "` first"};
+    st.meetings[to] = st.meetings.at(from);
+    st.meetings.erase(from);
+    if (auto it = st.referenced.find(from); it != st.referenced.end()) {
+      st.referenced[to] = it->second;
+      st.referenced.erase(it);
+    }
+    return Unit{};
+  });
+  if (!done) return done.error();
+  if (config.desired.meetings.count(to) == 0U)
+    show_warning(to + " is not a meeting key of the configuration yet: rename it in the YAML too");
+  show_note(term, "moved " + from + " to " + to);
+  return kExitOk;
+}
+
+// import KEY MEETING_ID: the checks that need only the configuration and the state.
+Result<Unit> check_import(const config::Loaded& config, const state::State& st,
+                          const std::string& key, const std::string& id) {
+  if (config.desired.meetings.count(key) == 0U) {
+    std::vector<std::string> keys;
+    for (const auto& [k, m] : config.desired.meetings) keys.push_back(k);
+    auto hint = config::suggest(key, keys);
+    return Error{key +
+                 " is not a meeting key of the configuration (bound, the next plan would "
+                 "deactivate the meeting). Add it to a meeting file first" +
+                 (hint.empty() ? "" : "; did you mean `" + hint + "`?")};
+  }
+  if (const auto* existing = st.find(key); existing != nullptr && existing->id != id)
+    return Error{key + " is already bound to " + existing->id + "; `rtksync state rm " + key +
+                 "` first"};
+  if (auto other = st.key_of(id); !other.empty() && other != key)
+    return Error{"meeting " + id + " is already bound to key " + other};
+  return Unit{};
+}
+
+// A key and the meeting (read whole) to bind it to.
+struct Binding {
+  std::string key;
+  nlohmann::json meeting;
+};
+
+// import --by-title: the bindings every unbound key's title (or import_id) finds, read before
+// the state is locked; keys left unbound come back in `unbound` ("key: why").
+Result<std::vector<Binding>> match_by_title(api::Api& api, const config::Loaded& config,
+                                            const state::State& st,
+                                            std::vector<std::string>& unbound) {
+  auto all = api.list_meetings(api::ListQuery{});
+  if (!all) return all.error();
+  std::vector<Binding> out;
+  for (const auto& [key, m] : config.desired.meetings) {
+    if (st.find(key) != nullptr) continue;
+    auto match = match_meeting(m, *all, st);
+    if (!match.id) {
+      unbound.push_back(key + ": " + match.why);
+      continue;
+    }
+    auto full = api.get_meeting(*match.id);
+    if (!full) return full.error();
+    out.push_back({key, *full});
+  }
+  return out;
+}
+
+// Records the bindings under the state's lock (no HTTP under it), re-checking each against
+// the state as it is then.
+Result<Unit> bind_all(const config::Loaded& config, const std::vector<Binding>& bindings) {
+  return edit_state(config.project, [&](state::State& st) -> Result<Unit> {
+    for (const auto& b : bindings) {
+      auto ok = check_import(config, st, b.key, b.meeting.value("id", ""));
+      if (!ok) return ok.error();
+      auto desired = config.desired.meetings.find(b.key);
+      bind_meeting(st, b.key, b.meeting, &desired->second);
+    }
+    return Unit{};
+  });
+}
+
+Exit import_by_title(api::Api& api, const config::Loaded& config, const state::State& st) {
+  std::vector<std::string> unbound;
+  auto bindings = match_by_title(api, config, st, unbound);
+  if (!bindings) return bindings.error();
+  if (auto bound = bind_all(config, *bindings); !bound) return bound.error();
+  for (const auto& b : *bindings)
+    std::cout << "imported " << b.key << " = " << b.meeting.value("id", "") << "\n";
+  const size_t n = bindings->size();
+  std::cout << n << (n == 1 ? " meeting imported.\n" : " meetings imported.\n");
+  if (unbound.empty()) return kExitOk;
+  std::string text = std::to_string(unbound.size()) +
+                     (unbound.size() == 1 ? " key is" : " keys are") +
+                     " not bound; the next plan would create them:";
+  for (const auto& u : unbound) text += "\n  " + u;
+  return Error{text};
+}
+
+Exit import_one(api::Api& api, const config::Loaded& config, const state::State& st,
+                const std::vector<std::string>& words) {
+  if (words.size() != 2) return Error{"usage: rtksync import KEY MEETING_ID (or --by-title)"};
+  if (auto ok = check_import(config, st, words[0], words[1]); !ok) return ok.error();
+  auto meeting = api.get_meeting(words[1]);
+  if (!meeting) return meeting.error();
+  const std::vector<Binding> bindings{{words[0], *meeting}};
+  if (auto bound = bind_all(config, bindings); !bound) return bound.error();
+  std::cout << "imported " << words[0] << " = " << words[1] << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_state_options(cxxopts::Options& options) {
+  add_common_options(options);
+  options.add_options()("args", "subcommand and keys", cxxopts::value<std::vector<std::string>>());
+  options.parse_positional({"args"});
+  options.positional_help("list | show KEY | rm KEY | mv OLD NEW | unlock");
+}
+
+Exit state_command(const Invocation& inv) {
+  const auto words = words_of(inv.args);
+  const std::string sub = words.empty() ? "" : words[0];
+  const size_t want = sub == "show" || sub == "rm" ? 2 : sub == "mv" ? 3 : 1;
+  if (sub.empty() || words.size() != want || (want == 1 && sub != "list" && sub != "unlock"))
+    return Error{"rtksync state wants list, show KEY, rm KEY, mv OLD NEW or unlock"};
+  auto both = load_both(inv);
+  if (!both) return both.error();
+  const auto& [config, st] = *both;
+  if (sub == "list") {
+    show_list(st, inv.format);
+    return kExitOk;
+  }
+  if (sub == "show") return show_key(st, words[1]);
+  if (sub == "rm") return forget(config.project, words[1], inv.term);
+  if (sub == "mv") return rename(config, words[1], words[2], inv.term);
+  auto unlocked = state::Lock::force_unlock(state_path_of(config.project));
+  if (!unlocked) return unlocked.error();
+  show_note(inv.term, *unlocked);
+  return kExitOk;
+}
+
+void add_import_options(cxxopts::Options& options) {
   add_common_options(options);
   add_api_options(options);
   options.add_options()("by-title",
@@ -174,95 +284,16 @@ int import_command(int argc, char** argv) {
       "args", "KEY MEETING_ID", cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"args"});
   options.positional_help("KEY MEETING_ID | --by-title");
-  int code = kExitOk;
-  auto args = parse_args(options, argc, argv, code);
-  if (!args) return code;
-  set_log_level(*args);
-  auto both = load_both(*args);
-  if (!both) return kExitError;
-  auto& [config, st] = *both;
-  auto copts = client_options(*args, config.project);
-  if (!copts) return kExitError;
-  api::Client client(*copts);
-  const std::string path = state_path_of(config.project);
-  auto lock = take_lock(path);
-  if (!lock) return kExitError;
-  auto fresh =
-      state::load(path, config.project.account_id, config.project.app_id);  // under the lock
-  if (!fresh) return kExitError;
-  st = std::move(fresh).value();
-  const auto& wanted = config.desired.meetings;
-  auto desired_of = [&wanted](const std::string& key) -> const model::DesiredMeeting* {
-    auto it = wanted.find(key);
-    return it == wanted.end() ? nullptr : &it->second;
-  };
-  if (args->count("by-title") != 0U) {
-    auto all = client.list_meetings();
-    if (!all) {
-      std::cerr << "error: " << all.error().message() << "\n";
-      return kExitError;
-    }
-    int bound = 0;
-    std::vector<std::string> unbound;  // "key: why", for every key left unbound
-    for (const auto& [key, m] : config.desired.meetings) {
-      if (st.find(key) != nullptr) continue;
-      auto match = match_meeting(m, *all, st);
-      if (!match.id) {
-        unbound.push_back(key + ": " + match.why);
-        continue;
-      }
-      auto full = client.get_meeting(*match.id);
-      if (!full) {
-        std::cerr << "error: " << full.error().message() << "\n";
-        return kExitError;
-      }
-      bind_meeting(st, key, *full, desired_of(key));
-      std::cout << "imported " << key << " = " << *match.id << "\n";
-      ++bound;
-    }
-    if (!save_state(path, st)) return kExitError;
-    std::cout << bound << (bound == 1 ? " meeting imported.\n" : " meetings imported.\n");
-    if (unbound.empty()) return kExitOk;
-    std::cerr << "error: " << unbound.size() << (unbound.size() == 1 ? " key is" : " keys are")
-              << " not bound; the next plan would create them:\n";
-    for (const auto& u : unbound) std::cerr << "  " << u << "\n";
-    return kExitError;
-  }
-  auto words = args->count("args") != 0U ? (*args)["args"].as<std::vector<std::string>>()
-                                         : std::vector<std::string>{};
-  if (words.size() != 2) {
-    std::cerr << "error: usage: rtksync import KEY MEETING_ID (or --by-title)\n";
-    return kExitError;
-  }
-  const auto& key = words[0];
-  if (config.desired.meetings.count(key) == 0U) {
-    std::vector<std::string> keys;
-    for (const auto& [k, m] : config.desired.meetings) keys.push_back(k);
-    auto hint = config::suggest(key, keys);
-    std::cerr << "error: " << key
-              << " is not a meeting key of the configuration (bound, the next plan would "
-                 "deactivate the meeting). Add it to a meeting file first"
-              << (hint.empty() ? "" : "; did you mean `" + hint + "`?") << "\n";
-    return kExitError;
-  }
-  if (const auto* existing = st.find(key); existing != nullptr && existing->id != words[1]) {
-    std::cerr << "error: " << key << " is already bound to " << existing->id
-              << "; `rtksync state rm " << key << "` first\n";
-    return kExitError;
-  }
-  if (auto other = st.key_of(words[1]); !other.empty() && other != key) {
-    std::cerr << "error: meeting " << words[1] << " is already bound to key " << other << "\n";
-    return kExitError;
-  }
-  auto meeting = client.get_meeting(words[1]);
-  if (!meeting) {
-    std::cerr << "error: " << meeting.error().message() << "\n";
-    return kExitError;
-  }
-  bind_meeting(st, key, *meeting, desired_of(key));
-  if (!save_state(path, st)) return kExitError;
-  std::cout << "imported " << key << " = " << words[1] << "\n";
-  return kExitOk;
+}
+
+Exit import_command(const Invocation& inv) {
+  auto both = load_both(inv);
+  if (!both) return both.error();
+  const auto& [config, st] = *both;
+  auto client = make_client(inv, config.project);
+  if (!client) return client.error();
+  if (inv.args.count("by-title") != 0U) return import_by_title(**client, config, st);
+  return import_one(**client, config, st, words_of(inv.args));
 }
 
 }  // namespace rtk::cli

@@ -1,51 +1,31 @@
-// cli/validate_command: `rtksync validate`: offline, no token, no network.
+// cli/validate_command: `rtksync validate` (offline, no token, no network) and
+// `rtksync schema`.
 #include <iostream>
 
 #include "cli/command.hpp"
+#include "cli/views.hpp"
 #include "model/json_schema.hpp"
 
 namespace rtk::cli {
 
-int validate_command(int argc, char** argv) {
-  cxxopts::Options options("rtksync validate",
-                           "Check the project file and every meeting file, offline.\n"
-                           "Prints file:line:col diagnostics; exit 0 when there are no errors.");
+void add_validate_options(cxxopts::Options& options) {
   add_common_options(options);
   options.add_options()("strict-env", "treat unset ${env:...} variables as errors, as plan does");
-  int code = kExitOk;
-  auto args = parse_args(options, argc, argv, code);
-  if (!args) return code;
-  auto format = parse_format((*args)["format"].as<std::string>(), std::cerr);
-  if (!format) return kExitError;
-  auto load = load_options(*args);
-  load.strict_env = args->count("strict-env") != 0U;
-  auto loaded = config::load(load);
-  const auto& diags = loaded.diagnostics;
-  if (*format == Format::Json) {
-    std::cout << config::to_json(diags.sorted()).dump(2) << "\n";
-  } else {
-    print_diagnostics(diags, std::cout);
-    if (diags.has_errors()) {
-      std::cout << config::count_text(diags.error_count(), diags.warning_count()) << "\n";
-    } else {
-      std::cout << loaded.desired.meetings.size() << " meetings, "
-                << loaded.desired.participant_count() << " participants: OK";
-      if (diags.warning_count() > 0) {
-        std::cout << " (" << diags.warning_count()
-                  << (diags.warning_count() == 1 ? " warning)" : " warnings)");
-      }
-      std::cout << "\n";
-    }
-  }
-  return diags.has_errors() ? kExitError : kExitOk;
 }
 
-int schema_command(int argc, char** argv) {
-  cxxopts::Options options("rtksync schema",
-                           "Print the JSON Schema of meeting files (for editor completion).");
-  options.add_options()("h,help", "show this help");
-  int code = kExitOk;
-  if (!parse_args(options, argc, argv, code)) return code;
+Exit validate_command(const Invocation& inv) {
+  auto options = load_options(inv.args);
+  options.strict_env = inv.args.count("strict-env") != 0U;
+  const auto loaded = config::load(options);
+  show_validation(std::cout, loaded, inv.format);
+  return loaded.diagnostics.has_errors() ? kExitError : kExitOk;
+}
+
+void add_schema_options(cxxopts::Options& options) {
+  add_output_options(options);
+}
+
+Exit schema_command(const Invocation& /*invocation*/) {
   std::cout << model::meeting_file_schema().dump(2) << "\n";
   return kExitOk;
 }

@@ -1,20 +1,23 @@
 #include "cli/views.hpp"
 
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
 #include <ostream>
 
-#include "cli/session.hpp"
 #include "plan/render.hpp"
 
 namespace rtk::cli {
 namespace {
 
-void show_tokens_notes(std::ostream& err, const ApplyOutcome& o) {
+void show_tokens_notes(const Terminal& term, const ApplyOutcome& o) {
+  std::ostream& err = std::cerr;
   const auto& r = o.report;
-  if (r.tokens_kept > 0) {
+  if (r.tokens_kept > 0 && !term.quiet) {
     err << "Wrote " << r.tokens_kept << " join tokens to " << o.tokens_out
         << " (mode 0600, one JSON object a line; a participant's last line is live).\n";
   }
-  if (r.tokens_not_kept > 0) {
+  if (r.tokens_not_kept > 0 && !term.quiet) {
     err << "note: " << r.tokens_not_kept
         << " join tokens were issued and not kept; pass --tokens-out FILE to keep them, or "
            "raise a participant's token_rotation to issue a new one.\n";
@@ -24,6 +27,19 @@ void show_tokens_notes(std::ostream& err, const ApplyOutcome& o) {
         << " join tokens were issued but not delivered; the state remembers them and the next "
            "apply rotates exactly those.\n";
   }
+}
+
+// GitHub Actions shows $GITHUB_STEP_SUMMARY's markdown on the run's page.
+Result<Unit> show_github_summary(std::ostream& out, const std::string& markdown) {
+  out << markdown;
+  const char* path = std::getenv("GITHUB_STEP_SUMMARY");
+  if (path == nullptr || *path == '\0') return Unit{};
+  std::ofstream summary(path, std::ios::app);
+  summary << markdown;
+  summary.flush();
+  if (!summary)
+    return Error{std::string("cannot write the plan to $GITHUB_STEP_SUMMARY (") + path + ")"};
+  return Unit{};
 }
 
 bool incomplete(const apply::ApplyReport& r) {
@@ -66,26 +82,64 @@ void show_markdown(std::ostream& out, const ApplyOutcome& o) {
 
 }  // namespace
 
-void show_plan(std::ostream& out, const plan::Plan& plan, Format format,
-               const api::CallStats& stats) {
-  plan::RenderContext ctx{format == Format::Text && stdout_is_tty(), stats.total, stats.retries};
-  switch (format) {
-    case Format::Text:
-      out << plan::render_text(plan, ctx);
-      break;
+void show_diagnostics(std::ostream& err, const config::Diagnostics& diags) {
+  for (const auto& d : diags.sorted()) err << config::format(d) << "\n";
+}
+
+void show_validation(std::ostream& out, const config::Loaded& loaded, Format format) {
+  const auto& diags = loaded.diagnostics;
+  if (format == Format::Json) {
+    out << config::to_json(diags.sorted()).dump(2) << "\n";
+    return;
+  }
+  show_diagnostics(out, diags);
+  if (diags.has_errors()) {
+    out << config::count_text(diags.error_count(), diags.warning_count()) << "\n";
+    return;
+  }
+  out << loaded.desired.meetings.size() << " meetings, " << loaded.desired.participant_count()
+      << " participants: OK";
+  if (diags.warning_count() > 0) {
+    out << " (" << diags.warning_count()
+        << (diags.warning_count() == 1 ? " warning)" : " warnings)");
+  }
+  out << "\n";
+}
+
+void show_note(const Terminal& term, const std::string& text) {
+  if (!term.quiet) std::cerr << "note: " << text << "\n";
+}
+
+void show_warning(const std::string& text) {
+  std::cerr << "warning: " << text << "\n";
+}
+
+Result<Unit> show_plan(std::ostream& out, const plan::Plan& plan, const PlanView& view) {
+  const plan::RenderContext ctx{.color = view.format == Format::Text && view.term.color,
+                                .api_calls = view.stats.total,
+                                .retries = view.stats.retries,
+                                .target = view.target};
+  switch (view.format) {
     case Format::Json:
       out << plan::render_json(plan, ctx).dump(2) << "\n";
-      break;
+      return Unit{};
     case Format::Markdown:
       out << plan::render_markdown(plan, ctx);
-      break;
+      return Unit{};
+    case Format::Github:
+      return show_github_summary(out, plan::render_markdown(plan, ctx));
+    case Format::Text:
+    case Format::Yaml:
+      out << plan::render_text(plan, ctx);
+      return Unit{};
   }
+  return Unit{};
 }
 
 void ApplyProgress::operator()(const apply::OpResult& r) {
   ++seen_;
-  if (format_ != Format::Text) return;
-  if (tty_) {
+  if (format_ != Format::Text || term_.quiet) return;
+  if (term_.stdout_tty) {
     out_ << "\r[" << seen_ << "/" << total_ << "] " << r.meeting_key << ": " << r.description
          << "\033[K" << std::flush;
     return;
@@ -95,7 +149,8 @@ void ApplyProgress::operator()(const apply::OpResult& r) {
 }
 
 void ApplyProgress::finish() {
-  if (format_ == Format::Text && tty_ && seen_ > 0) out_ << "\r\033[K" << std::flush;
+  if (format_ == Format::Text && term_.stdout_tty && !term_.quiet && seen_ > 0)
+    out_ << "\r\033[K" << std::flush;
 }
 
 nlohmann::json apply_report_json(const ApplyOutcome& o) {
@@ -108,7 +163,7 @@ nlohmann::json apply_report_json(const ApplyOutcome& o) {
   }
   const auto& r = o.report;
   return {{"format_version", plan::kJsonFormatVersion},
-          {"plan", plan::render_json(o.plan, {false, 0, 0})},
+          {"plan", plan::render_json(o.plan, {})},
           {"results", results},
           {"warnings", r.warnings},
           {"summary",
@@ -124,20 +179,22 @@ nlohmann::json apply_report_json(const ApplyOutcome& o) {
             {"tokens_undelivered", r.tokens_undelivered}}}};
 }
 
-void show_apply_report(std::ostream& out, std::ostream& err, const ApplyOutcome& outcome,
-                       Format format) {
+void show_apply_report(std::ostream& out, const ApplyOutcome& outcome, Format format,
+                       const Terminal& term) {
   switch (format) {
-    case Format::Text:
-      show_text(out, outcome);
-      break;
     case Format::Json:
       out << apply_report_json(outcome).dump(2) << "\n";
       break;
     case Format::Markdown:
+    case Format::Github:
       show_markdown(out, outcome);
       break;
+    case Format::Text:
+    case Format::Yaml:
+      show_text(out, outcome);
+      break;
   }
-  show_tokens_notes(err, outcome);
+  show_tokens_notes(term, outcome);
 }
 
 }  // namespace rtk::cli

@@ -2,7 +2,8 @@
 // format; apply's progress is a line per operation (or one rewritten line on a terminal) in text
 // and silent otherwise; apply's report is text, markdown, or with --format json one JSON
 // document holding the plan and every operation's outcome, so stdout stays machine-readable.
-// Notes for people (tokens written, budget waits) go to stderr.
+// Notes for people (tokens written, budget waits) go to stderr, and not with --quiet;
+// diagnostics and warnings always do.
 #pragma once
 
 #include <iosfwd>
@@ -11,26 +12,42 @@
 #include "api/api.hpp"
 #include "apply/executor.hpp"
 #include "cli/command.hpp"
+#include "config/diagnostics.hpp"
 #include "plan/plan.hpp"
 
 namespace rtk::cli {
 
-void show_plan(std::ostream& out, const plan::Plan& plan, Format format,
-               const api::CallStats& stats);
+// config diagnostics, one a line (file:line:col: error: ...).
+void show_diagnostics(std::ostream& err, const config::Diagnostics& diags);
+// validate's result: the diagnostics and a count, or with json the diagnostics as JSON.
+void show_validation(std::ostream& out, const config::Loaded& loaded, Format format);
+
+void show_note(const Terminal& term, const std::string& text);  // "note: ..." unless --quiet
+void show_warning(const std::string& text);                     // "warning: ..."
+
+struct PlanView {
+  Format format = Format::Text;
+  Terminal term;
+  api::CallStats stats;
+  std::string target;  // "ACCOUNT/APP"
+};
+// The plan on out; with Format::Github the markdown also goes to $GITHUB_STEP_SUMMARY (an
+// Error when that file cannot be written).
+Result<Unit> show_plan(std::ostream& out, const plan::Plan& plan, const PlanView& view);
 
 // Prints each finished operation as it happens (text only). Not thread-safe by itself: the
 // executor calls its observer one call at a time.
 class ApplyProgress {
  public:
-  ApplyProgress(std::ostream& out, Format format, bool tty, int total)
-      : out_(out), format_(format), tty_(tty), total_(total) {}
+  ApplyProgress(std::ostream& out, Format format, const Terminal& term, int total)
+      : out_(out), format_(format), term_(term), total_(total) {}
   void operator()(const apply::OpResult& r);
   void finish();
 
  private:
   std::ostream& out_;
   Format format_;
-  bool tty_;
+  Terminal term_;
   int total_;
   int seen_ = 0;
 };
@@ -42,8 +59,8 @@ struct ApplyOutcome {
   std::string tokens_out;  // "" without --tokens-out
 };
 
-void show_apply_report(std::ostream& out, std::ostream& err, const ApplyOutcome& outcome,
-                       Format format);
+void show_apply_report(std::ostream& out, const ApplyOutcome& outcome, Format format,
+                       const Terminal& term);
 // The JSON document of `apply --format json`.
 nlohmann::json apply_report_json(const ApplyOutcome& outcome);
 

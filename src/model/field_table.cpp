@@ -11,7 +11,7 @@ constexpr unsigned kAll = kPost | kPatch | kPut;
 constexpr unsigned kCreateReplace = kPost | kPut;  // recording_config: not PATCH-able
 constexpr unsigned kNone = 0;
 
-constexpr std::array<SV, 2> kStatus{"ACTIVE", "INACTIVE"};
+constexpr std::array<SV, 2> kStatus{kActive, kInactive};
 constexpr std::array<SV, 9> kSummaryType{
     "general",       "team_meeting",       "sales_call", "client_check_in", "interview",
     "daily_standup", "one_on_one_meeting", "lecture",    "code_review"};

@@ -17,6 +17,10 @@ namespace rtk::model {
 
 enum class Resource { Meeting, Participant };
 
+// The values of a meeting's `status` (the table's enum for it is made of these).
+inline constexpr std::string_view kActive = "ACTIVE";
+inline constexpr std::string_view kInactive = "INACTIVE";
+
 enum class Kind { Bool, Integer, Number, String, Enum, StringList, Object };
 
 // Which write verbs accept a field. A field no verb accepts is read-only or local.

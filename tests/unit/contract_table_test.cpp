@@ -280,8 +280,9 @@ void compare(Resource r, const std::string& list_section) {
       cmp.differs(path, "exists", "in the contract, not the table");
   }
   for (const auto& d : deviations()) {
-    if (d.resource == r)
+    if (d.resource == r) {
       EXPECT_TRUE(cmp.used(d)) << d.path << " " << d.aspect << ": stale deviation";
+    }
   }
 }
 
