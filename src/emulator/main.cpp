@@ -1,4 +1,5 @@
-// emulator/main: the rtksync-emulator binary: flags, state file, signals.
+// emulator/main: the rtksync-emulator binary: flags, state file, signals, as steps that
+// return a Result; main alone prints an error.
 #include <pthread.h>
 
 #include <csignal>
@@ -10,27 +11,28 @@
 #include <cxxopts.hpp>
 
 #include "emulator/server.hpp"
+#include "model/result.hpp"
 
 namespace {
 
-bool parse_rate_limit(const std::string& text, rtk::emulator::Faults& faults) {
+using rtk::Error;
+using rtk::Result;
+using rtk::Unit;
+
+Result<Unit> parse_rate_limit(const std::string& text, rtk::emulator::Faults& faults) {
+  const Error bad{"--rate-limit wants N/SECONDS, got " + text};
   auto slash = text.find('/');
   try {
     faults.rate_limit = std::stoi(text.substr(0, slash));
     faults.rate_window_s = slash == std::string::npos ? 1 : std::stoi(text.substr(slash + 1));
   } catch (const std::exception&) {
-    return false;
+    return bad;
   }
-  return faults.rate_limit >= 0 && faults.rate_window_s > 0;
+  if (faults.rate_limit < 0 || faults.rate_window_s <= 0) return bad;
+  return Unit{};
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  cxxopts::Options options(
-      "rtksync-emulator",
-      "A local RealtimeKit meetings API for tests, demos and CI.\n"
-      "Serves /client/v4/accounts/{account}/realtime/kit/{app}/... on 127.0.0.1.");
+void add_options(cxxopts::Options& options) {
   const char* env_token = std::getenv("RTKSYNC_EMULATOR_TOKEN");
   // clang-format off
   options.add_options()
@@ -55,88 +57,91 @@ int main(int argc, char** argv) {
      rtk::emulator::kQuirkNames, cxxopts::value<std::vector<std::string>>())
     ("h,help", "show this help");
   // clang-format on
-  cxxopts::ParseResult args;
-  try {
-    args = options.parse(argc, argv);
-  } catch (const std::exception& e) {
-    std::cerr << "rtksync-emulator: " << e.what() << "\n";
-    return 1;
-  }
-  if (args.count("help") != 0U) {
-    std::cout << options.help() << "\n";
-    return 0;
-  }
+}
 
-  rtk::emulator::StoreOptions store_options;
-  store_options.max_per_page = args["max-per-page"].as<int>();
-  store_options.seed = args["seed"].as<uint64_t>();
+struct Setup {
+  rtk::emulator::StoreOptions store;
+  rtk::emulator::ServerOptions server;
+  std::string state_file;
+  int port = 0;
+};
+
+Result<Unit> read_store_options(const cxxopts::ParseResult& args,
+                                rtk::emulator::StoreOptions& store) {
+  store.max_per_page = args["max-per-page"].as<int>();
+  store.seed = args["seed"].as<uint64_t>();
   for (const auto& pair : args["app"].as<std::vector<std::string>>()) {
     auto slash = pair.find('/');
-    if (slash == std::string::npos) {
-      std::cerr << "rtksync-emulator: --app wants ACCOUNT/APP, got " << pair << "\n";
-      return 1;
-    }
-    store_options.apps.insert({pair.substr(0, slash), pair.substr(slash + 1)});
+    if (slash == std::string::npos) return Error{"--app wants ACCOUNT/APP, got " + pair};
+    store.apps.insert({pair.substr(0, slash), pair.substr(slash + 1)});
   }
-  auto quirks = args.count("quirk") != 0U ? args["quirk"].as<std::vector<std::string>>()
-                                          : std::vector<std::string>{};
-  for (const auto& name : quirks) {
-    if (!rtk::emulator::set_quirk(store_options.quirks, name)) {
-      std::cerr << "rtksync-emulator: unknown --quirk " << name << " (one of "
-                << rtk::emulator::kQuirkNames << ")\n";
-      return 1;
+  if (args.count("quirk") == 0U) return Unit{};
+  for (const auto& name : args["quirk"].as<std::vector<std::string>>()) {
+    if (!rtk::emulator::set_quirk(store.quirks, name)) {
+      return Error{"unknown --quirk " + name + " (one of " + rtk::emulator::kQuirkNames + ")"};
     }
   }
-  rtk::emulator::ServerOptions server_options;
-  server_options.token = args["token"].as<std::string>();
-  server_options.seed = store_options.seed;
-  server_options.record_path = args["record"].as<std::string>();
-  auto& faults = server_options.faults;
+  return Unit{};
+}
+
+Result<Setup> read_setup(const cxxopts::ParseResult& args) {
+  Setup s;
+  if (auto store = read_store_options(args, s.store); !store) return store.error();
+  s.server.token = args["token"].as<std::string>();
+  s.server.seed = s.store.seed;
+  s.server.record_path = args["record"].as<std::string>();
+  auto& faults = s.server.faults;
   faults.latency_ms = args["latency-ms"].as<int>();
   faults.error_rate = args["error-rate"].as<double>();
   faults.drop_rate = args["drop-rate"].as<double>();
-  if (auto rl = args["rate-limit"].as<std::string>();
-      !rl.empty() && !parse_rate_limit(rl, faults)) {
-    std::cerr << "rtksync-emulator: --rate-limit wants N/SECONDS, got " << rl << "\n";
-    return 1;
+  if (auto rl = args["rate-limit"].as<std::string>(); !rl.empty()) {
+    if (auto parsed = parse_rate_limit(rl, faults); !parsed) return parsed.error();
   }
-  if (store_options.max_per_page < 1 || faults.error_rate < 0 || faults.error_rate > 1 ||
+  if (s.store.max_per_page < 1 || faults.error_rate < 0 || faults.error_rate > 1 ||
       faults.drop_rate < 0 || faults.drop_rate > 1 || faults.latency_ms < 0) {
-    std::cerr << "rtksync-emulator: --max-per-page must be >= 1; rates in 0..1; latency >= 0\n";
-    return 1;
+    return Error{"--max-per-page must be >= 1; rates in 0..1; latency >= 0"};
   }
+  s.state_file = args["state"].as<std::string>();
+  s.port = args["port"].as<int>();
+  return s;
+}
 
-  rtk::emulator::Store store(store_options);
-  const auto state_file = args["state"].as<std::string>();
-  if (!state_file.empty()) {
-    std::ifstream in(state_file);
-    if (in) {
-      auto data = nlohmann::json::parse(in, nullptr, false);
-      if (data.is_discarded()) {
-        std::cerr << "rtksync-emulator: " << state_file << " is not valid JSON\n";
-        return 1;
-      }
-      store.load(data);
-    }
+Result<Unit> load_state(const std::string& path, rtk::emulator::Store& store) {
+  if (path.empty()) return Unit{};
+  std::ifstream in(path);
+  if (!in) return Unit{};  // no file yet: start empty
+  auto data = nlohmann::json::parse(in, nullptr, false);
+  if (data.is_discarded()) return Error{path + " is not valid JSON"};
+  store.load(data);
+  return Unit{};
+}
+
+Result<Unit> save_state(const std::string& path, const rtk::emulator::Store& store) {
+  if (path.empty()) return Unit{};
+  const std::string tmp = path + ".tmp";
+  std::ofstream out(tmp);
+  out << store.dump().dump(2) << "\n";
+  out.close();
+  if (!out || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return Error{"cannot save the state to " + path};
   }
+  return Unit{};
+}
 
-  // SIGINT/SIGTERM are taken by a waiting thread (not a handler), so stopping is safe.
+// Serves until SIGINT or SIGTERM. The signals are taken by a waiting thread (not a handler),
+// so stopping is safe.
+Result<Unit> serve(const Setup& setup, rtk::emulator::Store& store) {
   std::signal(SIGPIPE, SIG_IGN);
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  rtk::emulator::Server server(server_options, store);
-  if (!server.recording_ok()) {
-    std::cerr << "rtksync-emulator: cannot write " << server_options.record_path << "\n";
-    return 1;
-  }
-  int port = server.bind(args["port"].as<int>());
-  if (port <= 0) {
-    std::cerr << "rtksync-emulator: cannot bind 127.0.0.1:" << args["port"].as<int>() << "\n";
-    return 1;
-  }
+  rtk::emulator::Server server(setup.server, store);
+  if (!server.recording_ok()) return Error{"cannot write " + setup.server.record_path};
+  const int port = server.bind(setup.port);
+  if (port <= 0) return Error{"cannot bind 127.0.0.1:" + std::to_string(setup.port)};
   std::thread signal_waiter([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
@@ -149,12 +154,40 @@ int main(int argc, char** argv) {
   // NOLINTNEXTLINE(bugprone-bad-signal-to-kill-thread)
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
+  return Unit{};
+}
 
-  if (!state_file.empty()) {
-    std::string tmp = state_file + ".tmp";
-    std::ofstream(tmp) << store.dump().dump(2) << "\n";
-    std::rename(tmp.c_str(), state_file.c_str());
+Result<int> run(int argc, char** argv) {
+  cxxopts::Options options(
+      "rtksync-emulator",
+      "A local RealtimeKit meetings API for tests, demos and CI.\n"
+      "Serves /client/v4/accounts/{account}/realtime/kit/{app}/... on 127.0.0.1.");
+  add_options(options);
+  const auto args = options.parse(argc, argv);
+  if (args.count("help") != 0U) {
+    std::cout << options.help() << "\n";
+    return 0;
   }
+  auto setup = read_setup(args);
+  if (!setup) return setup.error();
+  rtk::emulator::Store store(setup->store);
+  if (auto loaded = load_state(setup->state_file, store); !loaded) return loaded.error();
+  if (auto served = serve(*setup, store); !served) return served.error();
+  if (auto saved = save_state(setup->state_file, store); !saved) return saved.error();
   std::cerr << "rtksync-emulator: stopped\n";
   return 0;
+}
+
+}  // namespace
+
+// The one place an error becomes text and an exit code.
+int main(int argc, char** argv) {
+  try {
+    auto code = run(argc, argv);
+    if (code) return *code;
+    std::cerr << "rtksync-emulator: " << code.error().message << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "rtksync-emulator: " << e.what() << "\n";
+  }
+  return 1;
 }

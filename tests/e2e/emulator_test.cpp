@@ -503,5 +503,13 @@ TEST_F(Emulator, StatePersistsAcrossRestarts) {
   EXPECT_EQ(got.body["data"]["title"], "Persisted");
 }
 
+TEST_F(Emulator, AStateItCannotSaveFailsItsExit) {
+  // Formerly unchecked: the data of a run was lost with exit 0.
+  const std::string file = ::testing::TempDir() + "/no-such-dir/emu-state.json";
+  start({"--state", file});
+  create({{"title", "Unsaved"}});
+  EXPECT_EQ(emu_->stop(), 1);
+}
+
 }  // namespace
 }  // namespace rtk::testing

@@ -310,7 +310,57 @@ TEST(Plan, PutThatWouldEraseCredentialsIsAnError) {
   ASSERT_EQ(p.errors.size(), 1U);
   EXPECT_NE(p.errors[0].find("would erase the stored storage credentials (access_key, secret)"),
             std::string::npos);
-  EXPECT_TRUE(p.meetings.empty() || p.meetings[0].ops.empty());
+  for (const auto& mp : p.meetings) {
+    for (const auto& op : mp.ops) EXPECT_NE(op.kind, OpKind::ReplaceMeeting);  // never the PUT
+  }
+}
+
+TEST(Plan, AnErroredMeetingKeepsItsOtherChangesInThePlan) {
+  World w;
+  auto& m = w.want("m", {{"recording_config", {{"max_seconds", 600}}}});
+  m.participants_managed = true;
+  m.participants["alice"] = person("alice");
+  w.have("m", {{"recording_config",
+                {{"max_seconds", 60}, {"storage_config", {{"type", "aws"}, {"bucket", "b"}}}}}});
+  w.observed.participants[kId] = {};
+  auto p = w.plan();
+  ASSERT_EQ(p.errors.size(), 1U);
+  ASSERT_EQ(p.meetings.size(), 1U);
+  bool adds_alice = false;
+  for (const auto& op : p.meetings[0].ops) adds_alice |= op.kind == OpKind::AddParticipant;
+  EXPECT_TRUE(adds_alice);
+  EXPECT_EQ(p.counts.add, 1);
+  EXPECT_NE(render_markdown(p, {}).find("+ participant alice"), std::string::npos)
+      << render_markdown(p, {});
+}
+
+// A plan of n new meetings, each with a few participants: a big pull request.
+Plan big_plan(int n) {
+  World w;
+  for (int i = 0; i < n; ++i) {
+    auto& m = w.want("meeting-" + std::to_string(i), {{"title", "Meeting " + std::to_string(i)}});
+    m.participants_managed = true;
+    for (const char* who : {"alice", "bob", "carol"}) m.participants[who] = person(who);
+  }
+  return w.plan();
+}
+
+TEST(Render, MarkdownStaysUnderTheCommentLimitAndKeepsSummaryAndErrors) {
+  Plan p = big_plan(600);
+  p.errors.emplace_back("an error the reader must see");
+  const RenderContext ctx{.target = "acc/app"};
+  const std::string md = render_markdown(p, ctx);
+  EXPECT_LE(md.size(), kMarkdownLimit);
+  EXPECT_EQ(md.rfind("<!-- rtksync plan: acc/app -->\n", 0), 0U);
+  EXPECT_NE(md.find(summary_line(p)), std::string::npos);
+  EXPECT_NE(md.find("an error the reader must see"), std::string::npos);
+  EXPECT_NE(md.find("more meetings with changes not shown"), std::string::npos);
+  EXPECT_NE(md.find("`meeting-0`"), std::string::npos);  // the first ones are shown whole
+  EXPECT_NE(md.find("<sub>"), std::string::npos);        // the footer too
+
+  const std::string small = render_markdown(big_plan(3), ctx);
+  EXPECT_EQ(small.find("not shown"), std::string::npos);
+  EXPECT_NE(small.find("`meeting-2`"), std::string::npos);
 }
 
 TEST(Plan, PutThatWouldEraseSftpCredentialsNamesThem) {

@@ -1,0 +1,153 @@
+// CLI conventions (issue 13 item 6, issue 14): errors for what a user mistypes, formats a
+// command cannot print refused, --quiet, --log-format json, $GITHUB_STEP_SUMMARY, state mv,
+// and the markdown plan a pull request comment shows.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "support/repo.hpp"
+#include "support/text.hpp"
+
+namespace rtk::testing {
+namespace {
+
+using nlohmann::json;
+
+const char* kOne = R"(meetings:
+  standup:
+    title: Standup
+    participants:
+      - { custom_participant_id: alice, name: Alice, preset_name: host }
+)";
+
+long writes(Repo& repo) {
+  long n = 0;
+  for (const auto& [route, count] : repo.stats()["routes"].items()) {
+    if (route.rfind("GET", 0) != 0) n += count.get<long>();
+  }
+  return n;
+}
+
+TEST(Conventions, AStrayArgumentIsAnErrorNotAPlanOfEverything) {
+  Repo repo;
+  repo.meetings(kOne);
+  auto r = repo.run({"plan", "weekly-standup"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "error: unexpected argument: weekly-standup")) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
+TEST(Conventions, UnknownOptionValuesAreErrors) {
+  Repo repo;
+  repo.meetings(kOne);
+  auto level = repo.run({"validate", "--log-level", "bogus"});
+  EXPECT_EQ(level.exit_code, 1);
+  EXPECT_TRUE(contains(level.err, "--log-level must be")) << level.err;
+  auto logs = repo.run({"validate", "--log-format", "xml"});
+  EXPECT_EQ(logs.exit_code, 1);
+  auto format = repo.run({"plan", "--format", "yaml"});
+  EXPECT_EQ(format.exit_code, 1);
+  EXPECT_TRUE(contains(format.err, "rtksync plan prints text, json, markdown or github"))
+      << format.err;
+}
+
+TEST(Conventions, EveryCommandHonoursFormatJsonOrRejectsIt) {
+  Repo repo;
+  repo.meetings(kOne);
+  ASSERT_EQ(repo.apply().exit_code, 0);
+  auto list = repo.run({"state", "list", "--format", "json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  auto j = json::parse(list.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << list.out;
+  EXPECT_EQ(j["meetings"]["standup"]["id"], repo.id_of("standup"));
+  auto exported = repo.run({"export", "--format", "json"});
+  EXPECT_EQ(exported.exit_code, 1);
+  EXPECT_TRUE(contains(exported.err, "rtksync export prints yaml")) << exported.err;
+  auto imported = repo.run({"import", "--by-title", "--format", "json"});
+  EXPECT_EQ(imported.exit_code, 1);
+  auto valid = repo.run({"validate", "--format", "json"});
+  EXPECT_EQ(valid.exit_code, 0);
+  EXPECT_FALSE(json::parse(valid.out, nullptr, false).is_discarded()) << valid.out;
+}
+
+TEST(Conventions, QuietLeavesTheResultAndDropsProgressAndNotes) {
+  Repo repo;
+  repo.meetings(kOne);
+  const std::string tokens = (repo.dir() / "tokens.jsonl").string();
+  auto quiet = repo.apply({"--quiet", "--tokens-out", tokens});
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_FALSE(contains(quiet.out, "done: standup")) << quiet.out;  // no progress lines
+  EXPECT_TRUE(contains(quiet.out, "Apply complete")) << quiet.out;
+  EXPECT_FALSE(contains(quiet.err, "Wrote")) << quiet.err;
+  repo.meetings(std::string(kOne) + "  extra:\n    title: Extra\n");
+  auto loud = repo.apply();
+  EXPECT_TRUE(contains(loud.out, "done: extra")) << loud.out;
+}
+
+TEST(Conventions, JsonLogsAreOneObjectALine) {
+  Repo repo;
+  repo.meetings(kOne);
+  auto r = repo.run({"plan", "--log-level", "trace", "--log-format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream lines(r.err);
+  int logged = 0;
+  for (std::string line; std::getline(lines, line);) {
+    auto j = json::parse(line, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << line;
+    EXPECT_TRUE(j.contains("level") && j.contains("message")) << line;
+    ++logged;
+  }
+  EXPECT_GT(logged, 0);
+}
+
+TEST(Conventions, GithubFormatAlsoWritesTheStepSummary) {
+  Repo repo;
+  repo.meetings(kOne);
+  const auto summary = repo.dir() / "summary.md";
+  auto r = repo.run({"plan", "--format", "github"}, {"GITHUB_STEP_SUMMARY=" + summary.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("<!-- rtksync plan: ", 0), 0U) << r.out;
+  EXPECT_EQ(slurp(summary), r.out);
+  auto unwritable = repo.run({"plan", "--format", "github"},
+                             {"GITHUB_STEP_SUMMARY=" + (repo.dir() / "no/such/dir").string()});
+  EXPECT_EQ(unwritable.exit_code, 1);
+  EXPECT_TRUE(contains(unwritable.err, "GITHUB_STEP_SUMMARY")) << unwritable.err;
+}
+
+TEST(Conventions, StateMvKeepsTheMeetingWhenAKeyIsRenamed) {
+  Repo repo;
+  repo.meetings(kOne);
+  ASSERT_EQ(repo.apply().exit_code, 0);
+  const std::string id = repo.id_of("standup");
+  std::string renamed = kOne;
+  renamed.replace(renamed.find("standup:"), 8, "daily:");
+  repo.meetings(renamed);
+  auto mv = repo.run({"state", "mv", "standup", "daily"});
+  ASSERT_EQ(mv.exit_code, 0) << mv.err;
+  EXPECT_EQ(repo.id_of("daily"), id);
+  const long before = writes(repo);
+  auto plan = repo.run({"plan", "--detailed-exitcode"});
+  EXPECT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  EXPECT_EQ(repo.apply().exit_code, 0);
+  EXPECT_EQ(writes(repo), before);
+  EXPECT_EQ(repo.all_meetings().size(), 1U);
+  EXPECT_EQ(repo.run({"state", "mv", "nope", "other"}).exit_code, 1);
+  EXPECT_EQ(repo.run({"state", "mv", "daily"}).exit_code, 1);
+}
+
+TEST(Conventions, MarkdownNamesItsTargetAndShowsDeactivationsAsRemovals) {
+  Repo repo;
+  repo.meetings(std::string(kOne) + "  old:\n    title: Old\n");
+  ASSERT_EQ(repo.apply().exit_code, 0);
+  repo.meetings(kOne);
+  auto r = repo.run({"plan", "--format", "markdown"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string target = std::string(EmulatorProcess::kAccount) + "/" + EmulatorProcess::kApp;
+  EXPECT_EQ(r.out.rfind("<!-- rtksync plan: " + target + " -->\n", 0), 0U) << r.out;
+  EXPECT_TRUE(contains(r.out, "### rtksync plan: `" + target + "`")) << r.out;
+  EXPECT_TRUE(contains(r.out, "- status: \"ACTIVE\" → \"INACTIVE\"")) << r.out;
+  EXPECT_FALSE(contains(r.out, "! status")) << r.out;
+}
+
+}  // namespace
+}  // namespace rtk::testing
