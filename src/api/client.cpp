@@ -316,9 +316,13 @@ ApiResult<json> Client::refresh_token(const std::string& meeting_id, const std::
                    .path = participant_path(meeting_id, pid) + "/token"});
 }
 
+namespace {
+thread_local bool in_parallel_for = false;  // this thread is a parallel_for worker
+}  // namespace
+
 void parallel_for(size_t n, int parallelism, const std::function<void(size_t)>& fn) {
   size_t workers = std::min<size_t>(n, static_cast<size_t>(std::max(1, parallelism)));
-  if (workers <= 1) {
+  if (workers <= 1 || in_parallel_for) {  // inside a worker: no second pool, no P² threads
     for (size_t i = 0; i < n; ++i) fn(i);
     return;
   }
@@ -329,6 +333,7 @@ void parallel_for(size_t n, int parallelism, const std::function<void(size_t)>& 
   threads.reserve(workers);
   for (size_t w = 0; w < workers; ++w) {
     threads.emplace_back([&] {
+      in_parallel_for = true;
       for (size_t i = next++; i < n; i = next++) {
         try {
           fn(i);

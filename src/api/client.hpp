@@ -100,6 +100,8 @@ class Client final : public Api {
 };
 
 // Runs fn(i) for i in [0, n) on up to `parallelism` threads; returns when all are done.
+// Called from inside one of its own workers (a participant list's pages fetched while
+// meetings are fetched in parallel), it runs in that worker: pools never nest.
 void parallel_for(size_t n, int parallelism, const std::function<void(size_t)>& fn);
 
 }  // namespace rtk::api

@@ -1,48 +1,38 @@
 #include "apply/executor.hpp"
 
+#include <array>
 #include <memory>
+#include <string_view>
 
 #include "apply/intents.hpp"
 #include "apply/meeting_work.hpp"
 #include "apply/run.hpp"
+#include "model/enum_traits.hpp"
 
 namespace rtk::apply {
 
+namespace {
+
+struct OutcomeTraits {
+  Outcome value;
+  std::string_view name;
+};
+constexpr std::array<OutcomeTraits, 4> kOutcomes{{
+    {Outcome::Done, "done"},
+    {Outcome::Unrecorded, "unrecorded"},
+    {Outcome::Failed, "failed"},
+    {Outcome::Skipped, "skipped"},
+}};
+
+}  // namespace
+
 std::string to_string(Outcome o) {
-  switch (o) {
-    case Outcome::Done:
-      return "done";
-    case Outcome::Unrecorded:
-      return "unrecorded";
-    case Outcome::Failed:
-      return "failed";
-    case Outcome::Skipped:
-      return "skipped";
-  }
-  return "?";
+  return std::string(model::traits_of(kOutcomes, o).name);
 }
 
 std::string describe(const plan::Operation& op) {
-  using plan::OpKind;
-  switch (op.kind) {
-    case OpKind::CreateMeeting:
-      return "create meeting";
-    case OpKind::UpdateMeeting:
-      return "update meeting (PATCH)";
-    case OpKind::ReplaceMeeting:
-      return "replace meeting (PUT)";
-    case OpKind::DeactivateMeeting:
-      return "deactivate meeting";
-    case OpKind::AddParticipant:
-      return "add participant " + op.participant;
-    case OpKind::EditParticipant:
-      return "edit participant " + op.participant;
-    case OpKind::RemoveParticipant:
-      return "remove participant " + op.participant;
-    case OpKind::RotateToken:
-      return "rotate token of " + op.participant;
-  }
-  return "?";
+  const std::string summary(plan::traits(op.kind).summary);
+  return plan::is_meeting_op(op.kind) ? summary : summary + " " + op.participant;
 }
 
 ApplyReport execute(const plan::Plan& plan, api::Api& api, state::Store& store,

@@ -42,7 +42,9 @@ api::ApiResult<Planned> observe_and_plan(api::Api& api, const model::Project& pr
                                          const state::State& state, plan::Overrides overrides,
                                          api::Refresh refresh) {
   api::ObserveRequest request{.refresh = refresh};
+  const auto& targets = overrides.targets;
   for (const auto& [key, ms] : state.meetings) {
+    if (!targets.empty() && targets.count(key) == 0U) continue;  // --target: not asked for
     auto wanted = desired.meetings.find(key);
     if (wanted == desired.meetings.end()) {  // deactivation needs the summary only
       if (!ms.deactivated) request.also_bound.insert(ms.id);
@@ -57,7 +59,8 @@ api::ApiResult<Planned> observe_and_plan(api::Api& api, const model::Project& pr
   if (!observed) return observed.error();
   Planned out;
   out.observed = std::move(observed).value();
-  out.plan = plan::build_plan(plan::PlanInput{project, desired, out.observed, state, overrides});
+  out.plan = plan::build_plan(
+      plan::PlanInput{project, desired, out.observed, state, std::move(overrides)});
   return out;
 }
 

@@ -150,8 +150,8 @@ Result<Session> open_session(const Invocation& inv, const model::Project& projec
 // The plan to apply: the saved one if it still fits the world, else a fresh one.
 Result<apply::Planned> plan_or_check(Session& s, const config::Loaded& config,
                                      const std::optional<plan::SavedPlan>& saved,
-                                     plan::Overrides overrides) {
-  if (!saved) return observe_and_plan(*s.client, config, s.store->snapshot(), overrides);
+                                     const PlanRequest& request) {
+  if (!saved) return observe_and_plan(*s.client, config, s.store->snapshot(), request);
   auto reasons = stale_reasons(*saved, config, s.store->snapshot(), *s.client);
   if (!reasons.empty()) {
     std::string text = "the plan is stale; nothing was changed:";
@@ -232,7 +232,7 @@ Exit apply_command(const Invocation& inv) {
   if (!ask) return ask.error();
   auto session = open_session(inv, config->project);
   if (!session) return session.error();
-  auto planned = plan_or_check(*session, *config, *saved, safety_overrides(inv.args));
+  auto planned = plan_or_check(*session, *config, *saved, plan_request(inv.args));
   if (!planned) return planned.error();
   const auto& plan = planned->plan;
   if (inv.format != Format::Json || !plan.errors.empty() || !plan.has_changes()) {

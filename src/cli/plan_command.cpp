@@ -63,8 +63,10 @@ void add_plan_options(cxxopts::Options& options) {
 }
 
 Exit plan_command(const Invocation& inv) {
+  auto request = plan_request(inv.args);
   auto refresh = refresh_of(inv.args);
   if (!refresh) return refresh.error();
+  request.refresh = *refresh;
   auto config = load_config(inv, Env::Strict);
   if (!config) return config.error();
   auto state = load_state(config->project);
@@ -73,7 +75,7 @@ Exit plan_command(const Invocation& inv) {
   if (!client) return client.error();
   auto& api = **client;
   if (auto looked = look_at_earlier_creates(api, *state, inv.term); !looked) return looked.error();
-  auto planned = observe_and_plan(api, *config, *state, safety_overrides(inv.args), *refresh);
+  auto planned = observe_and_plan(api, *config, *state, request);
   if (!planned) return planned.error();
   const auto& plan = planned->plan;
   const PlanView view{inv.format, inv.term, api.stats(), target_of(config->project)};

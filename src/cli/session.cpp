@@ -92,20 +92,26 @@ void add_safety_options(cxxopts::Options& options) {
   options.add_options("safety")
     ("allow-removals", "pass the safety limits on deactivations, participant removals and "
                        "protected meetings")
-    ("allow-updates", "pass the safety limit on mass updates (limits.max_update_percent)");
+    ("allow-updates", "pass the safety limit on mass updates (limits.max_update_percent)")
+    ("target", "plan only this meeting KEY (repeatable; comma-separated works too)",
+     cxxopts::value<std::vector<std::string>>());
   // clang-format on
 }
 
-plan::Overrides safety_overrides(const cxxopts::ParseResult& args) {
-  return {.allow_removals = args.count("allow-removals") != 0U,
-          .allow_updates = args.count("allow-updates") != 0U};
+PlanRequest plan_request(const cxxopts::ParseResult& args) {
+  PlanRequest r;
+  r.overrides = {.allow_removals = args.count("allow-removals") != 0U,
+                 .allow_updates = args.count("allow-updates") != 0U};
+  if (args.count("target") != 0U) r.targets = args["target"].as<std::vector<std::string>>();
+  return r;
 }
 
 Result<apply::Planned> observe_and_plan(api::Api& api, const config::Loaded& config,
-                                        const state::State& state, plan::Overrides overrides,
-                                        api::Refresh refresh) {
-  auto planned =
-      apply::observe_and_plan(api, config.project, config.desired, state, overrides, refresh);
+                                        const state::State& state, const PlanRequest& request) {
+  plan::Overrides overrides = request.overrides;
+  overrides.targets.insert(request.targets.begin(), request.targets.end());
+  auto planned = apply::observe_and_plan(api, config.project, config.desired, state, overrides,
+                                         request.refresh);
   if (!planned) return planned.error();
   return std::move(planned).value();
 }

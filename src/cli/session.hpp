@@ -24,14 +24,22 @@ Result<api::ClientOptions> client_options(const Invocation& invocation,
 Result<std::unique_ptr<api::Client>> make_client(const Invocation& invocation,
                                                  const model::Project& project);
 
-// Adds --allow-removals and --allow-updates (plan and apply).
+// Adds --allow-removals, --allow-updates and --target (plan and apply).
 void add_safety_options(cxxopts::Options& options);
-plan::Overrides safety_overrides(const cxxopts::ParseResult& args);
 
-// Observes exactly what the plan needs and builds the plan (apply/steps).
+// What a plan is asked for: the safety overrides, the refresh mode and the target keys
+// (none: every key).
+struct PlanRequest {
+  plan::Overrides overrides;
+  api::Refresh refresh = api::Refresh::Changed;
+  std::vector<std::string> targets;
+};
+PlanRequest plan_request(const cxxopts::ParseResult& args);
+
+// Observes exactly what the plan needs and builds the plan (apply/steps); with targets, only
+// those keys (an unknown key is an error).
 Result<apply::Planned> observe_and_plan(api::Api& api, const config::Loaded& config,
-                                        const state::State& state, plan::Overrides overrides,
-                                        api::Refresh refresh = api::Refresh::Changed);
+                                        const state::State& state, const PlanRequest& request);
 
 // "ACCOUNT/APP", as plans and reports name their target.
 std::string target_of(const model::Project& project);

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "config/glob.hpp"
+#include "config/meeting_reader.hpp"
 #include "config/yaml_fields.hpp"
 #include "config/yaml_gate.hpp"
 #include "model/validate.hpp"
@@ -15,10 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using model::json;
-
-// Meeting keys read here, not from the field table: the participant list, and the id an
-// export writes where titles repeat (see `rtksync import --by-title`).
-const std::set<std::string> kMeetingExtras{"participants", "import_id"};
 
 // `{ key: ${env:X} }` is not YAML: inside { } and [ ] a reference must be quoted.
 std::string flow_hint(const std::string& text, const SyntaxProblem& e) {
@@ -71,143 +68,6 @@ std::optional<std::string> read_file(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-// Deep merge: values of over win; objects merge.
-void merge_into(json& base, const json& over) {
-  for (const auto& [k, v] : over.items()) {
-    if (v.is_object() && base.contains(k) && base[k].is_object()) {
-      merge_into(base[k], v);
-    } else {
-      base[k] = v;
-    }
-  }
-}
-
-void read_participants(const YAML::Node& list, const FileContext& ctx, model::DesiredMeeting& m) {
-  m.participants_managed = true;
-  if (list.IsNull()) return;
-  if (!list.IsSequence()) {
-    ctx.diags->error(ctx.pos(list), "participants must be a list");
-    return;
-  }
-  for (const auto& item : list) {
-    if (!expect_map(item, ctx, "a participant")) continue;
-    FieldSink sink;
-    read_fields(item, model::Resource::Participant, "", ctx, sink, {},
-                "participant of meeting " + m.key);
-    model::DesiredParticipant p;
-    p.pos = ctx.pos(item);
-    bool complete = true;
-    for (const char* required : {"custom_participant_id", "preset_name"}) {
-      if (!sink.fields.contains(required) && sink.positions.count(required) == 0U) {
-        ctx.diags->error(p.pos, std::string(required) + " is required for every participant");
-        complete = false;
-      }
-    }
-    if (sink.references.count("custom_participant_id") != 0U) {
-      ctx.diags->error(sink.positions["custom_participant_id"],
-                       "custom_participant_id cannot come from a reference: it names the "
-                       "participant in plans, the state and the tokens file");
-      continue;
-    }
-    if (!complete || !sink.fields.contains("custom_participant_id")) continue;
-    p.custom_participant_id = sink.fields["custom_participant_id"];
-    if (sink.fields.contains("token_rotation")) {
-      p.token_rotation = sink.fields["token_rotation"].get<long>();
-      sink.fields.erase("token_rotation");
-    }
-    p.fields = std::move(sink.fields);
-    p.references = std::move(sink.references);
-    auto [it, inserted] = m.participants.emplace(p.custom_participant_id, p);
-    if (!inserted) {
-      ctx.diags->error(sink.positions["custom_participant_id"],
-                       "duplicate custom_participant_id " + p.custom_participant_id +
-                           " in meeting " + m.key + " (first at line " +
-                           std::to_string(it->second.pos.line) + ")");
-    }
-  }
-}
-
-void check_cross_fields(model::DesiredMeeting& m, const FileContext& ctx) {
-  for (const auto& v : model::cross_field_rules(m.fields)) {
-    auto pos = m.position_of(v.path);
-    std::string message = v.message;  // may quote values: never a referenced one
-    for (const auto& [path, ref] : m.references) {
-      const json* value = model::get_path(m.fields, path);
-      if (value != nullptr && value->is_string()) message = scrub(message, *value, ref);
-    }
-    if (v.error) {
-      ctx.diags->error(pos, message);
-    } else {
-      ctx.diags->warning(pos, message);
-    }
-  }
-}
-
-void read_meeting(const std::string& key, const YAML::Node& key_node, const YAML::Node& body,
-                  const FileContext& ctx, const FieldSink& defaults, model::DesiredState& desired) {
-  model::DesiredMeeting m;
-  m.key = key;
-  m.pos = ctx.pos(key_node);
-  if (!expect_map(body, ctx, "meeting " + key)) return;
-  FieldSink sink;
-  read_fields(body, model::Resource::Meeting, "", ctx, sink, kMeetingExtras, "meeting " + key);
-  m.fields = defaults.fields;
-  merge_into(m.fields, sink.fields);
-  m.references = defaults.references;
-  for (auto& [p, r] : sink.references) m.references[p] = r;
-  m.positions = defaults.positions;
-  for (auto& [p, pos] : sink.positions) m.positions[p] = pos;
-  if (m.fields.contains("protect")) {
-    m.protect = m.fields["protect"].get<bool>();
-    m.fields.erase("protect");
-  }
-  if (m.fields.contains("allow_duplicate_title")) {
-    m.allow_duplicate_title = m.fields["allow_duplicate_title"].get<bool>();
-    m.fields.erase("allow_duplicate_title");
-  }
-  if (body["participants"]) read_participants(body["participants"], ctx, m);
-  if (const auto id = body["import_id"]) {
-    if (id.IsScalar() && !id.Scalar().empty() && !has_reference(id.Scalar())) {
-      m.import_id = id.Scalar();
-    } else {
-      ctx.diags->error(ctx.pos(id), "import_id must be a meeting id (a string)");
-    }
-  }
-  check_cross_fields(m, ctx);
-  // A duplicate is still read in full above, so its own problems are reported too.
-  if (auto found = desired.meetings.find(key); found != desired.meetings.end()) {
-    const auto& first = found->second.pos;
-    ctx.diags->error(m.pos, "duplicate meeting key " + key + " (first defined at " + first.file +
-                                ":" + std::to_string(first.line) + ":" + std::to_string(first.col) +
-                                ")");
-    return;
-  }
-  desired.meetings.emplace(key, std::move(m));
-}
-
-void read_meetings_doc(const YAML::Node& doc, const FileContext& ctx, const FieldSink& defaults,
-                       model::DesiredState& desired) {
-  if (doc.IsNull()) return;  // an empty file declares nothing
-  if (!expect_map(doc, ctx, "a meeting file (write `meetings:` at the top)")) return;
-  for_each_entry(
-      doc, ctx, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
-        if (key != "meetings") {
-          auto hint = suggest(key, {"meetings"});
-          ctx.diags->error(
-              ctx.pos(key_node),
-              "unknown top-level key " + key + (hint.empty() ? "" : "; did you mean `meetings`?"));
-          return;
-        }
-        if (value.IsNull()) return;
-        if (!expect_map(value, ctx, "meetings")) return;
-        for_each_entry(
-            value, ctx,
-            [&](const std::string& mkey, const YAML::Node& mkey_node, const YAML::Node& body) {
-              read_meeting(mkey, mkey_node, body, ctx, defaults, desired);
-            });
-      });
 }
 
 FieldSink read_defaults(const YAML::Node& node, const FileContext& ctx) {
@@ -306,6 +166,7 @@ FieldSink read_project(const YAML::Node& doc, const FileContext& ctx, model::Pro
                      scalar(project.state_path);
                    } else if (key == "include") {
                      project.include = read_string_list(value, ctx, "include");
+                     project.include_is_default = false;
                    } else if (key == "defaults") {
                      defaults = read_defaults(value, ctx);
                    } else if (key == "limits") {
@@ -383,7 +244,10 @@ Loaded load(const LoadOptions& options) {
   apply_target_overrides(options, project, pctx);
 
   auto expansion = expand_globs(project.root, project.include);
+  // The default names both extensions; only a pattern the file chose is expected to match.
+  const bool none = expansion.files.empty();
   for (const auto& pattern : expansion.unmatched_patterns) {
+    if (project.include_is_default && !none) continue;
     out.diagnostics.warning({options.config_path, 0, 0},
                             "include pattern " + pattern + " matched no files");
   }

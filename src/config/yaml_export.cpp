@@ -228,7 +228,7 @@ std::string export_yaml(const ExportInput& input) {
   for (const auto& m : input.meetings) {
     const std::string key = unique_key(m, input.secrets, taken);
     json fields = writable(Resource::Meeting, m.meeting);
-    fields["status"] = m.meeting.value("status", "ACTIVE");
+    fields["status"] = m.meeting.contains("status") ? m.meeting["status"] : json(model::kActive);
     protect_values(Resource::Meeting, fields, m.desired ? &m.desired->references : nullptr,
                    input.secrets);
     std::map<std::string, std::string> notes;

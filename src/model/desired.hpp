@@ -4,6 +4,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ struct DesiredMeeting {
   bool allow_duplicate_title = false;  // create even when an unbound same-titled meeting exists
   std::string import_id;  // rtksync only: the meeting `import --by-title` binds this key to
   bool participants_managed = false;  // false when the YAML has no participants key
+  // additive: participants the YAML does not list are kept (never removed).
+  bool participants_additive = false;
+  // Field paths another system owns: a create sets them, later plans never change them.
+  std::set<std::string> ignore_changes;
   std::map<std::string, DesiredParticipant> participants;  // by custom_participant_id
   SourcePos pos;
 
@@ -67,7 +72,8 @@ struct Project {
   std::string file;  // path of rtksync.yaml
   std::string account_id;
   std::string app_id;
-  std::vector<std::string> include{"meetings/**/*.yaml"};
+  std::vector<std::string> include{"meetings/**/*.yaml", "meetings/**/*.yml"};
+  bool include_is_default = true;  // no `include:` in the file
   std::string state_path = ".rtksync/state.json";
   json defaults = json::object();
   SafetyLimits limits;

@@ -257,6 +257,14 @@ std::vector<const Field*> children(Resource r, std::string_view parent_path) {
   return out;
 }
 
+std::vector<std::string_view> required_on_create(Resource r, std::string_view parent_path) {
+  std::vector<std::string_view> out;
+  for (const Field* f : children(r, parent_path)) {
+    if (f->has(kRequired) && f->accepts(kPost)) out.push_back(f->name());
+  }
+  return out;
+}
+
 std::string_view kind_name(Kind k) {
   switch (k) {
     case Kind::Bool:

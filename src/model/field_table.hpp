@@ -71,6 +71,8 @@ std::span<const Field> fields(Resource r);
 const Field* find_field(Resource r, std::string_view path);
 // Direct children of an object path ("" for the resource root), in table order.
 std::vector<const Field*> children(Resource r, std::string_view parent_path);
+// The children of parent_path a create (POST) requires (kRequired), in table order.
+std::vector<std::string_view> required_on_create(Resource r, std::string_view parent_path);
 std::string_view kind_name(Kind k);
 
 // Joins a dotted parent path and a child name.

@@ -66,11 +66,33 @@ json schema_of(Resource r, const Field& f) {
 json meeting_file_schema() {
   json meeting = object_schema(Resource::Meeting, "");
   json participant = object_schema(Resource::Participant, "");
-  participant["required"] = json::array({"custom_participant_id", "preset_name"});
+  participant["required"] = json::array();
+  for (auto name : model::required_on_create(Resource::Participant, ""))
+    participant["required"].push_back(std::string(name));
   meeting["properties"]["participants"] = {
       {"type", "array"},
-      {"description", "Authoritative list: participants not listed are removed."},
+      {"description",
+       "The participants: those not listed are removed (unless participants_policy is "
+       "additive)."},
       {"items", participant}};
+  json managed_paths = json::array();
+  for (const auto& f : fields(Resource::Meeting)) {
+    if (!f.has(kReadOnly) && !f.has(kLocal) && f.verbs != 0)
+      managed_paths.push_back(std::string(f.path));
+  }
+  meeting["properties"]["ignore_changes"] = {
+      {"type", "array"},
+      {"items", {{"type", "string"}, {"enum", managed_paths}}},
+      {"description",
+       "rtksync only: field paths another system owns. A create sets them; later plans never "
+       "change them."}};
+  meeting["properties"]["participants_policy"] = {
+      {"type", "string"},
+      {"enum", {"authoritative", "additive"}},
+      {"default", "authoritative"},
+      {"description",
+       "rtksync only: authoritative removes participants the list does not name; additive "
+       "never removes any."}};
   meeting["properties"]["import_id"] = {
       {"type", "string"},
       {"minLength", 1},

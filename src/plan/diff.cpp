@@ -10,6 +10,9 @@
 #include "model/digest.hpp"
 #include "model/json_path.hpp"
 #include "model/projection.hpp"
+#include "plan/changes.hpp"
+#include "plan/meeting_diff.hpp"
+#include "plan/participants_diff.hpp"
 
 namespace rtk::plan {
 namespace {
@@ -24,270 +27,13 @@ const json* find_summary(const model::Observed& o, const std::string& id) {
   return nullptr;
 }
 
-// Observed object (objects merge; desired wins), so unmanaged nested values are kept.
-json overlay(const json& observed, const json& desired) {
-  if (!observed.is_object() || !desired.is_object()) return desired;
-  json out = observed;
-  for (const auto& [k, v] : desired.items()) {
-    out[k] = out.contains(k) ? overlay(out[k], v) : v;
-  }
-  return out;
-}
-
-// Puts the reference texts back where the body carries values that came from references:
-// bodies are saved in plan files and resolved again only when sent.
-void put_references(json& body, const model::References& references) {
-  for (const auto& [path, ref] : references) {
-    if (model::get_path(body, path) != nullptr) model::set_path(body, path, ref);
-  }
-}
-
-// A create has nothing to remove: a null in the YAML just means "not set".
-json without_nulls(const json& value) {
-  if (!value.is_object()) return value;
-  json out = json::object();
-  for (const auto& [k, v] : value.items()) {
-    if (!v.is_null()) out[k] = without_nulls(v);
-  }
-  return out;
-}
-
-const std::string* reference_of(const model::References& refs, const std::string& path) {
-  auto it = refs.find(path);
-  return it == refs.end() ? nullptr : &it->second;
-}
-
-// A change to a value of an existing object. Secrets and referenced values never carry what
-// they were or will be: "(sensitive)" before, the reference text (or "(sensitive)") after.
-FieldChange change_of(const Field& f, const json* before, const json& after,
-                      const model::References& refs) {
-  const std::string path(f.path);
-  const std::string* ref = reference_of(refs, path);
-  const bool sensitive = f.has(model::kSecret) || ref != nullptr;
-  FieldChange c{path, before != nullptr ? *before : json(), after, sensitive, ""};
-  if (sensitive) c.before = model::kSensitive;
-  if (ref != nullptr) {
-    c.reference = *ref;
-    c.after = *ref;
-  } else if (sensitive) {
-    c.after = model::kSensitive;
-  }
-  return c;
-}
-
-// The changes a create or add makes: one per leaf of its body (references already put back).
-std::vector<FieldChange> creation_changes(Resource r, const json& body,
-                                          const model::References& refs) {
-  std::vector<FieldChange> out;
-  model::for_each_leaf(r, body, [&](const Field& f, const json& v) {
-    FieldChange c = change_of(f, nullptr, v, refs);
-    c.before = json();
-    out.push_back(std::move(c));
-  });
-  return out;
-}
-
-bool digest_matches(const state::MeetingState& st, const std::string& salt, const std::string& path,
-                    const json& value) {
-  auto it = st.digests.find(path);
-  return it != st.digests.end() &&
-         it->second == model::secret_digest(
-                           salt, path, value.is_string() ? value.get<std::string>() : value.dump());
-}
-
-std::string top_of(const std::string& path) {
-  return path.substr(0, path.find('.'));
-}
-
-struct MeetingDiff {
-  std::vector<FieldChange> patchable;  // changes a PATCH can make (status included)
-  std::vector<FieldChange> needs_put;  // recording_config and write-only changes
-  bool status_changed = false;
-};
-
-// Calls fn for every managed value of desired: each leaf, and each object set to null (a
-// removal; what lies below a null is not visited).
-void for_each_managed(const json& desired,
-                      const std::function<void(const Field&, const json&)>& fn) {
-  for (const auto& f : model::fields(Resource::Meeting)) {
-    if (f.has(model::kLocal)) continue;
-    const json* v = model::get_path(desired, f.path);
-    if (v == nullptr || (f.kind == model::Kind::Object && !v->is_null())) continue;
-    fn(f, *v);
-  }
-}
-
-MeetingDiff diff_meeting(const model::DesiredMeeting& d, const json& observed,
-                         const state::MeetingState& st, const std::string& salt) {
-  MeetingDiff out;
-  json desired = d.fields;
-  if (st.deactivated && !desired.contains("status")) desired["status"] = "ACTIVE";  // undo ours
-  for_each_managed(desired, [&](const Field& f, const json& value) {
-    std::string path(f.path);
-    const json* fresh = model::get_path(observed, path);
-    const bool secret = f.has(model::kSecret) || d.references.count(path) != 0U;
-    FieldChange c = change_of(f, fresh, value, d.references);
-    if (secret && (f.has(model::kWriteOnly) || fresh == nullptr)) {
-      // Never returned (write-only), or kept out of the state's cached copy: by digest.
-      if (digest_matches(st, salt, path, value)) return;
-    } else if (same_value(f, value, fresh)) {
-      return;
-    }
-    const Field* top = model::find_field(Resource::Meeting, top_of(path));
-    // A removal goes by PATCH only where PATCH takes null; else by PUT, which replaces all
-    // the details (so what it omits is removed, whether PATCH replaces or merges objects).
-    bool removal = value.is_null();
-    if (top != nullptr && top->accepts(model::kPatch) &&
-        (!removal || f.accepts_null(model::kPatch))) {
-      if (path == "status") out.status_changed = true;
-      out.patchable.push_back(std::move(c));
-    } else {
-      out.needs_put.push_back(std::move(c));
-    }
-  });
-  return out;
-}
-
-// The PUT body: every replaceable field, desired where managed, observed otherwise.
-json replace_body(const json& desired, const json& observed) {
-  json body = json::object();
-  for (const Field* f : model::children(Resource::Meeting, "")) {
-    if (!f->accepts(model::kPut)) continue;
-    std::string key(f->name());
-    if (desired.contains(key)) {
-      body[key] = observed.contains(key) ? overlay(observed[key], desired[key]) : desired[key];
-    } else if (observed.contains(key)) {
-      body[key] = observed[key];
-    }
-  }
-  return model::body_for(Resource::Meeting, body, model::kPut);
-}
-
-// Write-only credentials a PUT would erase: the server has a storage_config and the body lacks
-// a credential its storage type uses (field table: storage_types) that the state says was set.
-// When the state knows nothing of them (an imported meeting), a body that supplies none of
-// the type's credentials would surely erase what is there.
-std::vector<std::string> erased_credentials(const json& body, const json& observed,
-                                            const state::MeetingState& st) {
-  std::vector<std::string> out;
-  if (model::get_path(observed, "recording_config.storage_config") == nullptr) return out;
-  const json* sent = model::get_path(body, "recording_config.storage_config");
-  if (sent == nullptr || sent->is_null()) return out;  // the YAML removes it: nothing to keep
-  const json* type = model::get_path(body, "recording_config.storage_config.type");
-  const std::string storage = type != nullptr && type->is_string() ? type->get<std::string>() : "";
-  bool knows_nothing = true;  // no digest of any secret: rtksync never set credentials here
-  for (const auto& [path, digest] : st.digests) {
-    const Field* f = model::find_field(Resource::Meeting, path);
-    if (f != nullptr && f->has(model::kSecret)) knows_nothing = false;
-  }
-  bool supplies_any = false;
-  std::vector<std::string> missing_known, missing;
-  for (const Field* f : model::children(Resource::Meeting, "recording_config.storage_config")) {
-    if (!f->has(model::kWriteOnly) || !f->used_by_storage(storage)) continue;
-    std::string path(f->path);
-    if (model::get_path(body, path) != nullptr) {
-      supplies_any = true;
-      continue;
-    }
-    missing.emplace_back(f->name());
-    if (st.digests.count(path) != 0U) missing_known.emplace_back(f->name());
-  }
-  if (!missing_known.empty()) return missing_known;
-  if (knows_nothing && !supplies_any) return missing;
-  return out;
-}
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out;
-}
-
-void plan_participants(const model::DesiredMeeting& d, const std::vector<json>* observed,
-                       const state::MeetingState* st, const PlanInput& in, MeetingPlan& mp,
-                       Plan& plan) {
-  const model::SafetyLimits& limits = in.project.limits;
-  const bool allow_removals = in.overrides.allow_removals;
-  if (!d.participants_managed) return;
-  std::map<std::string, const json*> current;
-  if (observed != nullptr) {
-    for (const auto& p : *observed) current[p.value("custom_participant_id", "")] = &p;
-  }
-  for (const auto& [cpid, p] : d.participants) {
-    auto it = current.find(cpid);
-    if (it == current.end()) {
-      Operation op{OpKind::AddParticipant,
-                   cpid,
-                   "",
-                   model::body_for(Resource::Participant, p.fields, model::kPost),
-                   {},
-                   p.token_rotation.value_or(0)};
-      put_references(op.body, p.references);
-      op.changes = creation_changes(Resource::Participant, op.body, p.references);
-      mp.ops.push_back(std::move(op));
-      continue;
-    }
-    const json& obs = *it->second;  // participants are always listed fresh: compare values
-    Operation edit{OpKind::EditParticipant, cpid, obs.value("id", ""), json::object(), {}, 0};
-    const model::References& refs = p.references;
-    model::for_each_leaf(Resource::Participant, p.fields, [&](const Field& f, const json& v) {
-      if (!f.accepts(model::kPatch)) return;
-      const json* before = model::get_path(obs, f.path);
-      if (same_value(f, v, before)) return;
-      edit.body[std::string(f.path)] = v;
-      edit.changes.push_back(change_of(f, before, v, refs));
-    });
-    put_references(edit.body, p.references);
-    if (!edit.changes.empty()) mp.ops.push_back(std::move(edit));
-    long recorded = 0;
-    if (st != nullptr) {
-      auto r = st->token_rotations.find(cpid);
-      if (r != st->token_rotations.end()) recorded = r->second;
-    }
-    const bool requested = p.token_rotation && *p.token_rotation > recorded;
-    const bool undelivered = st != nullptr && st->undelivered_tokens.count(cpid) != 0U;
-    if (requested || undelivered) {
-      mp.ops.push_back(Operation{.kind = OpKind::RotateToken,
-                                 .participant = cpid,
-                                 .participant_id = obs.value("id", ""),
-                                 .token_rotation = requested ? *p.token_rotation : 0,
-                                 .redeliver = !requested});
-    }
-  }
-  int removals = 0;
-  std::vector<std::string> removed;
-  for (const auto& [cpid, obs] : current) {
-    if (d.participants.count(cpid) != 0U) continue;
-    ++removals;
-    removed.push_back(cpid);
-    mp.ops.push_back(
-        Operation{OpKind::RemoveParticipant, cpid, obs->value("id", ""), json::object(), {}, 0});
-  }
-  const double allowed_share =
-      limits.max_participant_removal_percent / 100.0 * static_cast<double>(current.size());
-  if (!allow_removals && removals > limits.min_participant_removals && removals > allowed_share) {
-    plan.errors.push_back("meeting " + d.key + ": the plan removes " + std::to_string(removals) +
-                          " of " + std::to_string(current.size()) +
-                          " participants, over the safety limit (" +
-                          std::to_string(static_cast<int>(limits.max_participant_removal_percent)) +
-                          "% and more than " + std::to_string(limits.min_participant_removals) +
-                          "). Check the YAML; if this is intended, pass --allow-removals.");
-  }
-  if (!allow_removals && d.protect && removals > 0) {
-    plan.errors.push_back("meeting " + d.key + " is protected and the plan removes " +
-                          std::to_string(removals) +
-                          (removals == 1 ? " participant (" : " participants (") + joined(removed) +
-                          "). If this is intended, pass --allow-removals.");
-  }
-}
-
 // Whether the meeting is in service now and the plan sets it INACTIVE.
 bool takes_out_of_service(const MeetingDiff& diff, const model::DesiredMeeting& d,
                           const json& observed) {
   if (!diff.status_changed) return false;
   const json* now = model::get_path(observed, "status");
-  const bool active = now == nullptr || !now->is_string() || *now != "INACTIVE";
-  return active && d.fields.value("status", "") == "INACTIVE";
+  const bool active = now == nullptr || !now->is_string() || *now != model::kInactive;
+  return active && model::string_at(d.fields, "status") == model::kInactive;
 }
 
 // The title as it may be printed: its reference text when it came from one.
@@ -348,6 +94,22 @@ void check_unbound_same_title(const model::DesiredMeeting& d, const TitleIndex& 
       "create another.");
 }
 
+// What a create cannot carry (fields POST does not take but PATCH does, such as status) goes
+// in a PATCH right after it, where it differs from the server's default.
+Operation after_create(const model::DesiredMeeting& d) {
+  Operation patch{.kind = OpKind::UpdateMeeting};
+  for (const Field* f : model::children(Resource::Meeting, "")) {
+    if (f->accepts(model::kPost) || !f->accepts(model::kPatch) || f->has(model::kLocal)) continue;
+    const json* value = model::get_path(d.fields, f->path);
+    const json server_default = f->default_json.empty() ? json() : json::parse(f->default_json);
+    if (value == nullptr || value->is_null() || *value == server_default) continue;
+    const FieldChange c = change_of(*f, &server_default, *value, d.references);
+    patch.body[std::string(f->name())] = c.reference.empty() ? *value : json(c.reference);
+    patch.changes.push_back(c);
+  }
+  return patch;
+}
+
 void plan_create(const model::DesiredMeeting& d, const PlanInput& in, const TitleIndex& unbound,
                  MeetingPlan& mp, Plan& plan) {
   if (!d.import_id.empty()) {  // exported from an existing meeting: bind it, never duplicate it
@@ -360,21 +122,13 @@ void plan_create(const model::DesiredMeeting& d, const PlanInput& in, const Titl
     return;
   }
   mp.action = MeetingAction::Create;
-  Operation create{OpKind::CreateMeeting,
-                   "",
-                   "",
-                   without_nulls(model::body_for(Resource::Meeting, d.fields, model::kPost)),
-                   {},
-                   0};
+  Operation create{
+      .kind = OpKind::CreateMeeting,
+      .body = without_nulls(model::body_for(Resource::Meeting, d.fields, model::kPost))};
   put_references(create.body, d.references);
   create.changes = creation_changes(Resource::Meeting, create.body, d.references);
   mp.ops.push_back(std::move(create));
-  if (d.fields.value("status", "ACTIVE") == "INACTIVE") {  // POST cannot set status
-    const json active = "ACTIVE";
-    const FieldChange c = change_of(*model::find_field(Resource::Meeting, "status"), &active,
-                                    "INACTIVE", d.references);
-    mp.ops.push_back(Operation{OpKind::UpdateMeeting, "", "", json{{"status", c.after}}, {c}, 0});
-  }
+  if (auto after = after_create(d); !after.body.empty()) mp.ops.push_back(std::move(after));
   plan_participants(d, nullptr, nullptr, in, mp, plan);
   check_unbound_same_title(d, unbound, mp, plan);
 }
@@ -390,6 +144,19 @@ std::optional<model::DesiredMeeting> without_marker(const model::DesiredMeeting&
   model::DesiredMeeting out = d;
   out.fields["title"] = model::unmarked_title(title.get<std::string>());
   return out;
+}
+
+// The meeting without the fields its ignore_changes names (another system owns them): the
+// diff never sees them, and a PUT carries what the server has.
+model::DesiredMeeting ignoring_changes(model::DesiredMeeting d) {
+  for (const auto& path : d.ignore_changes) {
+    model::erase_path(d.fields, path);
+    for (auto it = d.references.begin(); it != d.references.end();) {
+      const bool under = it->first == path || it->first.rfind(path + ".", 0) == 0;
+      it = under ? d.references.erase(it) : std::next(it);
+    }
+  }
+  return d;
 }
 
 void plan_existing(const model::DesiredMeeting& wanted, const state::MeetingState& st,
@@ -411,8 +178,12 @@ void plan_existing(const model::DesiredMeeting& wanted, const state::MeetingStat
   auto found = in.observed.meetings.find(st.id);
   if (found == in.observed.meetings.end()) return;
   const json& observed = found->second;
-  const auto unmarked = without_marker(wanted, observed);
-  const model::DesiredMeeting& d = unmarked ? *unmarked : wanted;
+  // Fields another system owns are left out first; a create marker is removed whatever the
+  // YAML says (it is rtksync's).
+  std::optional<model::DesiredMeeting> adjusted;
+  if (!wanted.ignore_changes.empty()) adjusted = ignoring_changes(wanted);
+  if (auto unmarked = without_marker(adjusted.value_or(wanted), observed)) adjusted = unmarked;
+  const model::DesiredMeeting& d = adjusted ? *adjusted : wanted;
   MeetingDiff diff = diff_meeting(d, observed, st, in.state.salt);
   json replacement;
   if (!diff.needs_put.empty()) {
@@ -444,14 +215,11 @@ void plan_existing(const model::DesiredMeeting& wanted, const state::MeetingStat
       else
         changes.push_back(c);
     }
-    mp.ops.push_back(Operation{OpKind::ReplaceMeeting, "", "", body, changes, 0});
+    mp.ops.push_back(Operation{.kind = OpKind::ReplaceMeeting, .body = body, .changes = changes});
     if (diff.status_changed) {
-      mp.ops.push_back(Operation{OpKind::UpdateMeeting,
-                                 "",
-                                 "",
-                                 json{{"status", status_change.after}},
-                                 {status_change},
-                                 0});
+      mp.ops.push_back(Operation{.kind = OpKind::UpdateMeeting,
+                                 .body = json{{"status", status_change.after}},
+                                 .changes = {status_change}});
     }
   } else if (!diff.patchable.empty()) {
     mp.action = MeetingAction::Update;
@@ -463,7 +231,8 @@ void plan_existing(const model::DesiredMeeting& wanted, const state::MeetingStat
     }
     body = model::body_for(Resource::Meeting, body, model::kPatch);  // no-op removals inside
     put_references(body, d.references);
-    mp.ops.push_back(Operation{OpKind::UpdateMeeting, "", "", body, diff.patchable, 0});
+    mp.ops.push_back(
+        Operation{.kind = OpKind::UpdateMeeting, .body = body, .changes = diff.patchable});
   }
   auto people = in.observed.participants.find(st.id);
   plan_participants(d, people == in.observed.participants.end() ? nullptr : &people->second, &st,
@@ -497,7 +266,7 @@ void plan_deactivate(const std::string& key, const state::MeetingState& st, cons
                             key + "` forgets it.");
     return;
   }
-  if (summary->value("status", "ACTIVE") == "INACTIVE") return;
+  if (model::string_at(*summary, "status") == model::kInactive) return;
   mp.action = MeetingAction::Deactivate;
   auto referenced = in.state.referenced.find(key);
   const bool secret_title =
@@ -505,12 +274,10 @@ void plan_deactivate(const std::string& key, const state::MeetingState& st, cons
       (referenced != in.state.referenced.end() && referenced->second.count("title") != 0U);
   mp.title = secret_title ? model::kSensitive : model::string_at(*summary, "title");
   mp.ops.push_back(
-      Operation{OpKind::DeactivateMeeting,
-                "",
-                "",
-                json{{"status", "INACTIVE"}},
-                {{"status", summary->value("status", "ACTIVE"), "INACTIVE", false, ""}},
-                0});
+      Operation{.kind = OpKind::DeactivateMeeting,
+                .body = json{{"status", model::kInactive}},
+                .changes = {FieldChange{
+                    .path = "status", .before = model::kActive, .after = model::kInactive}}});
 }
 
 void fingerprint(const MeetingPlan& mp, const PlanInput& in, Plan& plan) {
@@ -525,6 +292,19 @@ void fingerprint(const MeetingPlan& mp, const PlanInput& in, Plan& plan) {
   if (people != observed.participants.end())
     fp.participants_digest = participants_digest(people->second);
   plan.fingerprints[mp.key] = fp;
+}
+
+std::vector<json> unmanaged_meetings(const PlanInput& in) {
+  std::set<std::string> bound;
+  for (const auto& [key, st] : in.state.meetings) bound.insert(st.id);
+  std::vector<json> out;
+  for (const auto& s : in.observed.summaries) {
+    const std::string id = s.value("id", "");
+    const std::string title = model::string_at(s, "title");
+    if (bound.count(id) != 0U || !model::create_nonce_of(title).empty()) continue;
+    out.push_back({{"id", id}, {"title", title}, {"status", model::string_at(s, "status")}});
+  }
+  return out;
 }
 
 std::string percent_text(double percent) {
@@ -577,7 +357,8 @@ Plan build_plan(const PlanInput& in) {
   Plan plan;
   size_t managed = 0;
   for (const auto& [key, st] : in.state.meetings) managed += st.deactivated ? 0 : 1;
-  if (in.desired.meetings.empty() && managed > 0) {
+  const auto& targets = in.overrides.targets;
+  if (in.desired.meetings.empty() && managed > 0 && targets.empty()) {
     plan.errors.push_back("the configuration declares no meetings while the state manages " +
                           std::to_string(managed) +
                           "; refusing to deactivate everything. Check "
@@ -589,6 +370,17 @@ Plan build_plan(const PlanInput& in) {
   std::set<std::string> keys;
   for (const auto& [k, d] : in.desired.meetings) keys.insert(k);
   for (const auto& [k, st] : in.state.meetings) keys.insert(k);
+  for (const auto& t : targets) {
+    if (keys.count(t) == 0U)
+      plan.errors.push_back("--target " + t +
+                            " is neither a meeting key of the configuration nor in the state");
+  }
+  if (!targets.empty()) {
+    std::set<std::string> chosen;
+    std::set_intersection(keys.begin(), keys.end(), targets.begin(), targets.end(),
+                          std::inserter(chosen, chosen.end()));
+    keys = std::move(chosen);
+  }
   std::vector<std::string> deactivated;
   std::vector<std::string> updated;
   size_t existing = 0;  // managed meetings bound and on the server
@@ -620,6 +412,7 @@ Plan build_plan(const PlanInput& in) {
     plan.meetings.push_back(std::move(mp));
   }
   check_limits(in, deactivated, updated, existing, plan);
+  plan.unmanaged = unmanaged_meetings(in);
   plan.counts = count_operations(plan.meetings);
   return plan;
 }

@@ -3,6 +3,9 @@
 // exhaustively without a network.
 #pragma once
 
+#include <set>
+#include <string>
+
 #include "model/desired.hpp"
 #include "model/field_table.hpp"
 #include "model/observed.hpp"
@@ -13,8 +16,9 @@ namespace rtk::plan {
 
 // What the person running plan or apply allows beyond the safety limits.
 struct Overrides {
-  bool allow_removals = false;  // deactivations, participant removals, protected meetings
-  bool allow_updates = false;   // mass updates over limits.max_update_percent
+  bool allow_removals = false;    // deactivations, participant removals, protected meetings
+  bool allow_updates = false;     // mass updates over limits.max_update_percent
+  std::set<std::string> targets;  // --target: plan only these keys (empty: every key)
 };
 
 struct PlanInput {

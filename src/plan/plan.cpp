@@ -1,77 +1,69 @@
 #include "plan/plan.hpp"
 
 #include <algorithm>
-#include <stdexcept>
+#include <array>
 
 #include "model/digest.hpp"
+#include "model/enum_traits.hpp"
+#include "model/field_table.hpp"
 
 namespace rtk::plan {
 
-std::string to_string(OpKind k) {
-  switch (k) {
-    case OpKind::CreateMeeting:
-      return "create_meeting";
-    case OpKind::UpdateMeeting:
-      return "update_meeting";
-    case OpKind::ReplaceMeeting:
-      return "replace_meeting";
-    case OpKind::DeactivateMeeting:
-      return "deactivate_meeting";
-    case OpKind::AddParticipant:
-      return "add_participant";
-    case OpKind::EditParticipant:
-      return "edit_participant";
-    case OpKind::RemoveParticipant:
-      return "remove_participant";
-    case OpKind::RotateToken:
-      return "rotate_token";
-  }
-  return "?";
+namespace {
+
+using K = OpKind;
+constexpr std::array<OpKindTraits, 8> kOpKinds{{
+    {K::CreateMeeting, "create_meeting", "POST", true, "+", "create meeting"},
+    {K::UpdateMeeting, "update_meeting", "PATCH", true, "~", "update meeting (PATCH)"},
+    {K::ReplaceMeeting, "replace_meeting", "PUT", true, "±", "replace meeting (PUT)"},
+    {K::DeactivateMeeting, "deactivate_meeting", "PATCH", true, "-", "deactivate meeting"},
+    {K::AddParticipant, "add_participant", "POST", false, "+", "add participant"},
+    {K::EditParticipant, "edit_participant", "PATCH", false, "~", "edit participant"},
+    {K::RemoveParticipant, "remove_participant", "DELETE", false, "-", "remove participant"},
+    {K::RotateToken, "rotate_token", "POST", false, "↻", "rotate token of"},
+}};
+
+using A = MeetingAction;
+constexpr std::array<MeetingActionTraits, 5> kMeetingActions{{
+    {A::None, "none", "~"},
+    {A::Create, "create", "+"},
+    {A::Update, "update", "~"},
+    {A::Replace, "replace", "±"},
+    {A::Deactivate, "deactivate", "-"},
+}};
+
+}  // namespace
+
+const OpKindTraits& traits(OpKind k) {
+  return model::traits_of(kOpKinds, k);
 }
 
-OpKind op_kind_from_string(const std::string& s) {
-  for (auto k : {OpKind::CreateMeeting, OpKind::UpdateMeeting, OpKind::ReplaceMeeting,
-                 OpKind::DeactivateMeeting, OpKind::AddParticipant, OpKind::EditParticipant,
-                 OpKind::RemoveParticipant, OpKind::RotateToken}) {
-    if (to_string(k) == s) return k;
-  }
-  throw std::invalid_argument("unknown operation kind " + s);
+std::string to_string(OpKind k) {
+  return std::string(traits(k).name);
+}
+
+std::optional<OpKind> parse_op_kind(std::string_view name) {
+  return model::parse_enum(kOpKinds, name);
 }
 
 std::string http_method(OpKind k) {
-  switch (k) {
-    case OpKind::CreateMeeting:
-    case OpKind::AddParticipant:
-    case OpKind::RotateToken:
-      return "POST";
-    case OpKind::ReplaceMeeting:
-      return "PUT";
-    case OpKind::RemoveParticipant:
-      return "DELETE";
-    default:
-      return "PATCH";
-  }
+  return std::string(traits(k).method);
 }
 
 bool is_meeting_op(OpKind k) {
-  return k == OpKind::CreateMeeting || k == OpKind::UpdateMeeting || k == OpKind::ReplaceMeeting ||
-         k == OpKind::DeactivateMeeting;
+  return traits(k).meeting;
+}
+
+const MeetingActionTraits& traits(MeetingAction a) {
+  return model::traits_of(kMeetingActions, a);
 }
 
 std::string to_string(MeetingAction a) {
-  switch (a) {
-    case MeetingAction::None:
-      return "none";
-    case MeetingAction::Create:
-      return "create";
-    case MeetingAction::Update:
-      return "update";
-    case MeetingAction::Replace:
-      return "replace";
-    case MeetingAction::Deactivate:
-      return "deactivate";
-  }
-  return "?";
+  return std::string(traits(a).name);
+}
+
+std::optional<MeetingAction> parse_meeting_action(std::string_view name) {
+  return model::parse_enum(kMeetingActions, name);
 }
 
 Counts count_operations(const std::vector<MeetingPlan>& meetings) {
@@ -112,10 +104,10 @@ std::string participants_digest(const std::vector<json>& participants) {
   std::vector<std::string> rows;
   rows.reserve(participants.size());
   for (const auto& p : participants) {
-    json row = json::object();
-    for (const char* k :
-         {"id", "custom_participant_id", "preset_name", "name", "picture", "updated_at"}) {
-      if (p.contains(k)) row[k] = p[k];
+    json row = json::object();  // the fields a participant list shows (the table's summary)
+    for (const auto& f : model::fields(model::Resource::Participant)) {
+      const std::string k(f.path);
+      if (f.has(model::kSummary) && p.contains(k)) row[k] = p[k];
     }
     rows.push_back(row.dump());
   }

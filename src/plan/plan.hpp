@@ -5,8 +5,10 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/json_path.hpp"
@@ -26,8 +28,18 @@ enum class OpKind {
   RotateToken,        // POST .../participants/{pid}/token
 };
 
+// Everything said about an operation kind, in one row per kind (plan.cpp).
+struct OpKindTraits {
+  OpKind value;
+  std::string_view name;     // in JSON and plan files
+  std::string_view method;   // HTTP method
+  bool meeting;              // a meeting-level operation (else a participant's)
+  std::string_view symbol;   // in text plans: + ~ ± - ↻
+  std::string_view summary;  // in apply's progress ("create meeting", "add participant")
+};
+const OpKindTraits& traits(OpKind k);
 std::string to_string(OpKind k);
-OpKind op_kind_from_string(const std::string& s);
+std::optional<OpKind> parse_op_kind(std::string_view name);
 std::string http_method(OpKind k);
 bool is_meeting_op(OpKind k);
 
@@ -51,7 +63,14 @@ struct Operation {
 };
 
 enum class MeetingAction { None, Create, Update, Replace, Deactivate };
+struct MeetingActionTraits {
+  MeetingAction value;
+  std::string_view name;    // in JSON and plan files
+  std::string_view symbol;  // in text and markdown plans
+};
+const MeetingActionTraits& traits(MeetingAction a);
 std::string to_string(MeetingAction a);
+std::optional<MeetingAction> parse_meeting_action(std::string_view name);
 
 struct MeetingPlan {
   std::string key;
@@ -88,6 +107,9 @@ struct Plan {
   // key -> paths whose values come from references, for every desired key (apply keeps them
   // in the state so that its cache never holds them).
   std::map<std::string, std::set<std::string>> referenced;
+  // Meetings on the server no key of the state is bound to (nobody here manages them): list
+  // summaries (id, title, status), in list order.
+  std::vector<json> unmanaged;
   Counts counts;
   [[nodiscard]] bool has_changes() const { return counts.any(); }
 };

@@ -16,19 +16,7 @@ struct Style {
 };
 
 std::string symbol(MeetingAction a) {
-  switch (a) {
-    case MeetingAction::Create:
-      return "+";
-    case MeetingAction::Update:
-      return "~";
-    case MeetingAction::Replace:
-      return "±";
-    case MeetingAction::Deactivate:
-      return "-";
-    case MeetingAction::None:
-      return "~";
-  }
-  return "~";
+  return std::string(traits(a).symbol);
 }
 
 std::string colour_of(const std::string& sym) {
@@ -39,20 +27,7 @@ std::string colour_of(const std::string& sym) {
 }
 
 std::string op_symbol(OpKind k) {
-  switch (k) {
-    case OpKind::AddParticipant:
-    case OpKind::CreateMeeting:
-      return "+";
-    case OpKind::RemoveParticipant:
-    case OpKind::DeactivateMeeting:
-      return "-";
-    case OpKind::RotateToken:
-      return "↻";
-    case OpKind::ReplaceMeeting:
-      return "±";
-    default:
-      return "~";
-  }
+  return std::string(traits(k).symbol);
 }
 
 std::string heading(const MeetingPlan& mp) {
@@ -127,6 +102,19 @@ std::string shown_after(const FieldChange& c) {
   return as_text(c, masked_after(c));
 }
 
+std::string unmanaged_line(const Plan& plan) {
+  constexpr size_t kShown = 5;
+  const auto& u = plan.unmanaged;
+  std::string out = std::to_string(u.size()) +
+                    (u.size() == 1 ? " meeting on the server is" : " meetings on the server are") +
+                    " not managed by this configuration: ";
+  for (size_t i = 0; i < u.size() && i < kShown; ++i) {
+    out += (i == 0 ? "" : ", ") + u[i]["title"].dump() + " (" + u[i].value("id", "") + ")";
+  }
+  if (u.size() > kShown) out += " and " + std::to_string(u.size() - kShown) + " more";
+  return out + ". `rtksync export` writes YAML for them; `--format json` lists them all.";
+}
+
 std::string api_calls_text(long calls, long retries) {
   return std::to_string(calls) + (calls == 1 ? " API call (" : " API calls (") +
          std::to_string(retries) + (retries == 1 ? " retry)" : " retries)");
@@ -173,6 +161,7 @@ std::string render_text(const Plan& plan, const RenderContext& ctx) {
   for (const auto& w : plan.warnings) out << st.paint("33", "warning: ") << w << "\n";
   for (const auto& e : plan.errors) out << st.paint("31", "error: ") << e << "\n";
   if (!plan.warnings.empty() || !plan.errors.empty()) out << "\n";
+  if (!plan.unmanaged.empty()) out << unmanaged_line(plan) << "\n\n";
   out << st.paint("1", summary_line(plan)) << "\n";
   out << api_calls_text(ctx.api_calls, ctx.retries) << ".\n";
   return out.str();
@@ -216,6 +205,7 @@ json render_json(const Plan& plan, const RenderContext& ctx) {
       {"meetings", meetings},
       {"errors", plan.errors},
       {"warnings", plan.warnings},
+      {"unmanaged", plan.unmanaged},
       {"api_calls", {{"total", ctx.api_calls}, {"retries", ctx.retries}}}};
 }
 
@@ -275,6 +265,7 @@ std::string markdown_head(const Plan& plan, const RenderContext& ctx) {
 std::string markdown_tail(const Plan& plan, const RenderContext& ctx) {
   std::ostringstream out;
   for (const auto& w : plan.warnings) out << "- :warning: " << w << "\n";
+  if (!plan.unmanaged.empty()) out << "\n" << unmanaged_line(plan) << "\n";
   out << "\n<sub>" << api_calls_text(ctx.api_calls, ctx.retries) << "</sub>\n";
   return out.str();
 }

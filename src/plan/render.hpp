@@ -30,6 +30,8 @@ json render_json(const Plan& plan, const RenderContext& ctx);
 
 // "Plan: 1 to create, ...; participants: ..." or "No changes. ..."
 std::string summary_line(const Plan& plan);
+// "N meetings on the server are not managed by this configuration: ..." (the first few).
+std::string unmanaged_line(const Plan& plan);
 // "N API calls (R retries)", singular where it is one.
 std::string api_calls_text(long calls, long retries);
 // A change's values for machine output and plan files: "(sensitive)" for a secret or a value

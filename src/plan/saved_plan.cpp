@@ -96,14 +96,16 @@ Result<SavedPlan> from_plan_file(const json& j) {
       mp.key = m.at("key");
       mp.id = m.at("id");
       mp.title = m.value("title", "");
-      std::string action = m.at("action");
-      for (auto a : {MeetingAction::None, MeetingAction::Create, MeetingAction::Update,
-                     MeetingAction::Replace, MeetingAction::Deactivate}) {
-        if (to_string(a) == action) mp.action = a;
-      }
+      const std::string action = m.at("action");
+      auto parsed_action = parse_meeting_action(action);
+      if (!parsed_action) return Error{"not a valid rtksync plan file: unknown action " + action};
+      mp.action = *parsed_action;
       for (const auto& o : m.at("operations")) {
         Operation op;
-        op.kind = op_kind_from_string(o.at("kind"));
+        const std::string kind = o.at("kind");
+        auto parsed_kind = parse_op_kind(kind);
+        if (!parsed_kind) return Error{"not a valid rtksync plan file: unknown operation " + kind};
+        op.kind = *parsed_kind;
         op.participant = o.value("participant", "");
         op.participant_id = o.value("participant_id", "");
         op.body = o.at("body");

@@ -302,6 +302,24 @@ TEST(Config, SharedTitlesWarn) {
   EXPECT_FALSE(loaded.diagnostics.has_errors());
 }
 
+TEST(Config, TheDefaultIncludeReadsYmlFilesToo) {
+  auto dir = std::filesystem::path(::testing::TempDir()) / "rtk-yml";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "meetings");
+  std::ofstream(dir / "rtksync.yaml") << "account_id: a\napp_id: b\n";
+  std::ofstream(dir / "meetings/one.yaml") << "meetings:\n  a: { title: A }\n";
+  std::ofstream(dir / "meetings/two.yml") << "meetings:\n  b: { title: B }\n";
+  LoadOptions o;
+  o.config_path = (dir / "rtksync.yaml").string();
+  o.env = fake_env({});
+  auto loaded = load(o);
+  EXPECT_EQ(loaded.desired.meetings.size(), 2U);
+  EXPECT_TRUE(loaded.diagnostics.sorted().empty());  // no "matched no files" for the default
+  std::filesystem::remove(dir / "meetings/two.yml");
+  EXPECT_TRUE(load(o).diagnostics.sorted().empty());
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Config, LimitsIncludeTheMassUpdateThreshold) {
   auto dir = std::filesystem::path(::testing::TempDir()) / "rtk-limits";
   std::filesystem::remove_all(dir);
@@ -449,6 +467,19 @@ TEST(ConfigFuzz, MutatedInputNeverCrashes) {
         << doc;
     for (const auto& d : diags.sorted()) ASSERT_FALSE(d.message.empty());
   }
+}
+
+TEST(Config, IgnoreChangesAndParticipantsPolicyAreReadAndChecked) {
+  auto ok = parse(
+      "meetings:\n  m:\n    title: T\n    ignore_changes: [title, ai_config]\n"
+      "    participants_policy: additive\n");
+  ASSERT_TRUE(ok.lines.empty()) << ok.lines[0];
+  const auto& m = ok.desired.meetings.at("m");
+  EXPECT_EQ(m.ignore_changes, (std::set<std::string>{"title", "ai_config"}));
+  EXPECT_TRUE(m.participants_additive);
+  auto bad = parse("meetings:\n  m:\n    ignore_changes: [titel]\n    participants_policy: some\n");
+  ASSERT_EQ(bad.lines.size(), 2U);
+  EXPECT_NE(bad.lines[0].find("titel is not a meeting field"), std::string::npos) << bad.lines[0];
 }
 
 }  // namespace

@@ -22,6 +22,7 @@ struct World {
   state::State state;
   bool allow_removals = false;
   bool allow_updates = false;
+  std::set<std::string> overrides_targets;
 
   World() {
     project.file = "rtksync.yaml";
@@ -45,8 +46,13 @@ struct World {
     return observed.meetings[id];
   }
   Plan plan() const {
-    return build_plan(
-        PlanInput{project, desired, observed, state, {allow_removals, allow_updates}});
+    return build_plan(PlanInput{project,
+                                desired,
+                                observed,
+                                state,
+                                {.allow_removals = allow_removals,
+                                 .allow_updates = allow_updates,
+                                 .targets = overrides_targets}});
   }
 };
 
@@ -787,6 +793,110 @@ TEST(Plan, SavedPlanRoundTrips) {
   auto back = from_plan_file(*file);
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(to_plan_file(*back)->dump(), file->dump());
+}
+
+}  // namespace
+}  // namespace rtk::plan
+
+namespace rtk::plan {
+namespace {
+
+TEST(EnumTraits, EveryKindAndActionReadsBackAndUnknownNamesAreRefused) {
+  for (auto k : {OpKind::CreateMeeting, OpKind::UpdateMeeting, OpKind::ReplaceMeeting,
+                 OpKind::DeactivateMeeting, OpKind::AddParticipant, OpKind::EditParticipant,
+                 OpKind::RemoveParticipant, OpKind::RotateToken}) {
+    EXPECT_EQ(parse_op_kind(to_string(k)), k) << to_string(k);
+    EXPECT_EQ(traits(k).value, k);
+  }
+  for (auto a : {MeetingAction::None, MeetingAction::Create, MeetingAction::Update,
+                 MeetingAction::Replace, MeetingAction::Deactivate}) {
+    EXPECT_EQ(parse_meeting_action(to_string(a)), a) << to_string(a);
+  }
+  EXPECT_FALSE(parse_op_kind("explode_meeting"));
+  EXPECT_FALSE(parse_meeting_action("explode"));
+  auto file = to_plan_file(SavedPlan{});
+  ASSERT_TRUE(file.ok());
+  json bad = *file;
+  bad["meetings"] = json::array(
+      {{{"key", "m"}, {"id", ""}, {"action", "explode"}, {"operations", json::array()}}});
+  auto parsed = from_plan_file(bad);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.error().message.find("unknown action explode"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rtk::plan
+
+namespace rtk::plan {
+namespace {
+
+TEST(Lifecycle, IgnoreChangesLeavesAFieldToAnotherSystem) {
+  World w;
+  auto& m = w.want("m", {{"title", "Ours"},
+                         {"record_on_start", true},
+                         {"ai_config", {{"transcription", {{"language", "de"}}}}}});
+  m.ignore_changes = {"title", "ai_config"};
+  w.have("m", {{"title", "Theirs"},
+               {"record_on_start", false},
+               {"ai_config", {{"transcription", {{"language", "fr"}}}}}});
+  auto p = w.plan();
+  ASSERT_EQ(p.meetings.size(), 1U);
+  ASSERT_EQ(p.meetings[0].ops.size(), 1U);
+  const auto& op = p.meetings[0].ops[0];
+  EXPECT_EQ(op.body, (json{{"record_on_start", true}}));
+  ASSERT_EQ(op.changes.size(), 1U);
+  EXPECT_EQ(op.changes[0].path, "record_on_start");
+
+  World fresh;  // a create still sets the ignored fields
+  fresh.want("m", {{"title", "Ours"}}).ignore_changes = {"title"};
+  auto created = fresh.plan();
+  EXPECT_EQ(created.meetings.at(0).ops.at(0).body["title"], "Ours");
+}
+
+TEST(Lifecycle, AdditiveParticipantsAreNeverRemoved) {
+  World w;
+  auto& m = w.want("m", {{"title", "T"}});
+  m.participants_managed = true;
+  m.participants_additive = true;
+  m.participants["alice"] = person("alice");
+  w.have("m", {{"title", "T"}});
+  w.observed.participants[kId] = {observed_person("alice"), observed_person("stranger")};
+  auto p = w.plan();
+  for (const auto& mp : p.meetings) {
+    for (const auto& op : mp.ops) EXPECT_NE(op.kind, OpKind::RemoveParticipant);
+  }
+  m.participants_additive = false;
+  auto authoritative = w.plan();
+  ASSERT_EQ(authoritative.meetings.size(), 1U);
+  EXPECT_EQ(authoritative.counts.remove, 1);
+}
+
+TEST(Lifecycle, TargetsPlanOnlyTheirKeysAndUnknownTargetsAreErrors) {
+  World w;
+  w.want("a", {{"title", "A"}});
+  w.want("b", {{"title", "B"}});
+  auto p = w.plan();
+  EXPECT_EQ(p.counts.create, 2);
+  w.overrides_targets = {"b"};
+  auto only_b = w.plan();
+  ASSERT_EQ(only_b.meetings.size(), 1U);
+  EXPECT_EQ(only_b.meetings[0].key, "b");
+  w.overrides_targets = {"nope"};
+  auto unknown = w.plan();
+  ASSERT_EQ(unknown.errors.size(), 1U);
+  EXPECT_NE(unknown.errors[0].find("--target nope"), std::string::npos);
+}
+
+TEST(Lifecycle, MeetingsNobodyManagesAreReported) {
+  World w;
+  w.want("m", {{"title", "Mine"}});
+  w.have("m", {{"title", "Mine"}});
+  w.observed.summaries.push_back({{"id", "other-1"}, {"title", "Stray"}, {"status", "ACTIVE"}});
+  auto p = w.plan();
+  ASSERT_EQ(p.unmanaged.size(), 1U);
+  EXPECT_EQ(p.unmanaged[0]["id"], "other-1");
+  EXPECT_NE(render_text(p, {}).find("1 meeting on the server is not managed"), std::string::npos);
+  EXPECT_EQ(render_json(p, {})["unmanaged"][0]["title"], "Stray");
 }
 
 }  // namespace
