@@ -23,7 +23,7 @@ Commands:
   import     bind existing meetings to keys, so nothing is recreated
   export     write YAML for meetings that already exist
   state      list | show KEY | rm KEY | unlock
-  schema     print the JSON Schema of meeting files
+  schema     print the JSON Schema of meeting files (--project: of rtksync.yaml)
   version    print the version
 
 Exit codes: 0 success / no changes, 1 error, 2 changes present (plan --detailed-exitcode).

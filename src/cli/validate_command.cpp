@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/command.hpp"
+#include "config/project_file.hpp"
 #include "model/json_schema.hpp"
 
 namespace rtk::cli {
@@ -41,12 +42,18 @@ int validate_command(int argc, char** argv) {
 }
 
 int schema_command(int argc, char** argv) {
-  cxxopts::Options options("rtksync schema",
-                           "Print the JSON Schema of meeting files (for editor completion).");
-  options.add_options()("h,help", "show this help");
+  cxxopts::Options options(
+      "rtksync schema",
+      "Print the JSON Schema of meeting files, or with --project of the project\n"
+      "file, for editor completion and checking.");
+  options.add_options()("project", "print the schema of the project file (rtksync.yaml) instead")(
+      "h,help", "show this help");
   int code = kExitOk;
-  if (!parse_args(options, argc, argv, code)) return code;
-  std::cout << model::meeting_file_schema().dump(2) << "\n";
+  auto args = parse_args(options, argc, argv, code);
+  if (!args) return code;
+  const bool project = args->count("project") != 0U;
+  std::cout << (project ? config::project_file_schema() : model::meeting_file_schema()).dump(2)
+            << "\n";
   return kExitOk;
 }
 
