@@ -182,7 +182,7 @@ def main():
             doc = None
             if not expect.get("yaml_error"):
                 failures.append("%s: unexpected YAML error %s" % (rel, e))
-            print("invalid %-45s rejected by the YAML parser" % rel)
+            print("invalid %-45s rejected by the YAML parser" % ("invalid/" + rel))
         else:
             if expect.get("yaml_error"):
                 failures.append("%s: expected a YAML syntax error" % rel)
@@ -192,7 +192,7 @@ def main():
                 if found:
                     failures.append("%s should pass the %s schema: %s" % (rel, expect["schema"],
                                                                           found))
-                print("valid   %-45s ok (its meeting files carry the errors)" % rel)
+                print("valid   %-45s ok (its meeting files carry the errors)" % ("invalid/" + rel))
             else:
                 missing = [e for e in expect["errors"] if e not in found]
                 if not found:
@@ -200,9 +200,9 @@ def main():
                 if missing:
                     failures.append("%s: the schema did not report %s (it reported %s)"
                                     % (rel, missing, found))
-                print("invalid %-45s rejected: %d schema errors" % (rel, len(found)))
+                print("invalid %-45s rejected: %d schema errors" % ("invalid/" + rel, len(found)))
         for note in expect["not_expressible"]:
-            print("        %-45s beyond a schema, rtksync validate: %s" % ("", note))
+            print("        beyond a schema (rtksync validate catches it): %s" % note)
 
     # rtksync validate agrees: the invalid project file is rejected by the loader too.
     bad_project = os.path.join(invalid_dir, "project", "rtksync.yaml")
