@@ -20,6 +20,7 @@ through its API with curl, so there the test copies the plan job's --out file to
 apply job reads it.
 
 What must hold:
+- every `run:` block and `script:` item parses as a bash script (bash -n);
 - each line exits 0, or 2 when it has --detailed-exitcode;
 - each system has validate, a markdown plan with --detailed-exitcode and --out, an apply of the
   saved plan, a plan-and-apply fallback, and a drift check with --refresh=full;
@@ -134,6 +135,13 @@ def segments(line):
         i += 1
     parts.append(current)
     return [p.strip() for p in parts if p.strip()]
+
+
+def shell_syntax_problem(script):
+    """bash -n: the block parses as a shell script (nothing runs)."""
+    proc = subprocess.run(["bash", "-n"], input=script, capture_output=True, text=True,
+                          check=False)
+    return proc.stderr.strip() if proc.returncode != 0 else None
 
 
 def rtksync_commands(script):
@@ -329,6 +337,10 @@ def github_jobs(run, path, doc):
             env.update(workflow_env)
             env.update(job_env)
             env.update({k: github_expr(v, ci) for k, v in (step.get("env") or {}).items()})
+            problem = shell_syntax_problem(str(step["run"]))
+            if problem:
+                run.failures.append("%s: job %s, step %r: %s" % (path, job_name,
+                                                                 step.get("name"), problem))
             for command in rtksync_commands(str(step["run"])):
                 yield job_name, command, env
 
@@ -358,6 +370,9 @@ def gitlab_jobs(run, path, doc, meeting_env_refs):
         env.update(global_vars)
         env.update({k: gitlab_expand(v, env) for k, v in (job.get("variables") or {}).items()})
         for item in job.get("script", []):
+            problem = shell_syntax_problem(str(item))
+            if problem:
+                run.failures.append("%s: job %s: %s" % (path, job_name, problem))
             for command in rtksync_commands(str(item)):
                 yield job_name, command, env
 
