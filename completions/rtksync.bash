@@ -15,6 +15,11 @@ _rtksync_options() {
     }'
 }
 
+# Subcommands a command's help lists before its usage line (`rtksync state`: list, show ...).
+_rtksync_subcommands() {
+  "$1" "$2" --help 2>/dev/null | awk '/^Usage:/ { exit } /^  [a-z]+( |$)/ { print $1 }'
+}
+
 _rtksync() {
   local cur prev bin cmd i
   COMPREPLY=()
@@ -52,7 +57,7 @@ _rtksync() {
   case $cmd in
     state)
       if [[ $prev == state ]]; then
-        mapfile -t COMPREPLY < <(compgen -W "list show rm unlock" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "$(_rtksync_subcommands "$bin" state)" -- "$cur")
       fi
       ;;
     apply) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;  # a saved plan file
