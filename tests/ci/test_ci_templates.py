@@ -20,7 +20,8 @@ through its API with curl, so there the test copies the plan job's --out file to
 apply job reads it.
 
 What must hold:
-- every `run:` block and `script:` item parses as a bash script (bash -n);
+- every `run:` block and `script:` item parses as a bash script (bash -n), and every
+  actions/github-script script as JavaScript (node --check, where node is installed);
 - each line exits 0, or 2 when it has --detailed-exitcode;
 - each system has validate, a markdown plan with --detailed-exitcode and --out, an apply of the
   saved plan, a plan-and-apply fallback, and a drift check with --refresh=full;
@@ -141,6 +142,19 @@ def shell_syntax_problem(script):
     """bash -n: the block parses as a shell script (nothing runs)."""
     proc = subprocess.run(["bash", "-n"], input=script, capture_output=True, text=True,
                           check=False)
+    return proc.stderr.strip() if proc.returncode != 0 else None
+
+
+def javascript_syntax_problem(script, work):
+    """node --check on an actions/github-script script (wrapped as its async body), when node
+    is installed; None when it parses or node is absent."""
+    node = shutil.which("node")
+    if node is None:
+        return None
+    path = os.path.join(work, "github-script.js")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("(async function () {\n" + script + "\n});\n")
+    proc = subprocess.run([node, "--check", path], capture_output=True, text=True, check=False)
     return proc.stderr.strip() if proc.returncode != 0 else None
 
 
@@ -331,6 +345,12 @@ def github_jobs(run, path, doc):
                 run.upload_artifact(job_name, step)
             elif uses.startswith("actions/download-artifact@"):
                 run.download_artifact(job_name, step)
+            elif uses.startswith("actions/github-script@"):
+                problem = javascript_syntax_problem(str(step.get("with", {}).get("script", "")),
+                                                    run.work)
+                if problem:
+                    run.failures.append("%s: job %s, step %r: %s" % (path, job_name,
+                                                                     step.get("name"), problem))
             if "run" not in step:
                 continue
             env = dict(ci_env)
