@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages rtksync builds and tests with, only those missing:
 # the compilers (GCC, whose ASan/UBSan/TSan runtimes come with it, and clang), the
-# checkers scripts/test.sh runs (clang-tidy, clang-format), and the libraries.
+# checkers scripts/test.sh runs (clang-tidy, clang-format), the libraries, and what the
+# packaging tests use (dpkg-dev comes with build-essential; zsh).
 # Safe to run repeatedly; needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -11,6 +12,7 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libcxxopts-dev
   libgtest-dev libgmock-dev libcurl4-openssl-dev libcpp-httplib-dev libssl-dev
   python3 libfyaml-dev libyaml-dev python3-jsonschema python3-yaml
+  zsh  # the install test parses the zsh completion with zsh -n
 )
 
 missing=()

@@ -60,8 +60,9 @@ const std::vector<Command>& commands() {
        .formats = {F::Text, F::Json},
        .run = state_command},
       {.name = "schema",
-       .summary = "print the JSON Schema of meeting files",
-       .description = "Print the JSON Schema of meeting files (for editor completion).",
+       .summary = "print the JSON Schema of meeting files (--project: of rtksync.yaml)",
+       .description = "Print the JSON Schema of meeting files, or with --project of the "
+                      "project file, for editor completion and checking.",
        .add_options = add_schema_options,
        .formats = {F::Json},
        .run = schema_command},

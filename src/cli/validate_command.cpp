@@ -4,6 +4,7 @@
 
 #include "cli/command.hpp"
 #include "cli/views.hpp"
+#include "config/project_file.hpp"
 #include "model/json_schema.hpp"
 
 namespace rtk::cli {
@@ -23,10 +24,13 @@ Exit validate_command(const Invocation& inv) {
 
 void add_schema_options(cxxopts::Options& options) {
   add_output_options(options);
+  options.add_options()("project", "print the schema of the project file (rtksync.yaml) instead");
 }
 
-Exit schema_command(const Invocation& /*invocation*/) {
-  std::cout << model::meeting_file_schema().dump(2) << "\n";
+Exit schema_command(const Invocation& inv) {
+  const bool project = inv.args.count("project") != 0U;
+  std::cout << (project ? config::project_file_schema() : model::meeting_file_schema()).dump(2)
+            << "\n";
   return kExitOk;
 }
 

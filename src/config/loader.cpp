@@ -1,12 +1,12 @@
 #include "config/loader.hpp"
 
-#include <climits>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "config/glob.hpp"
 #include "config/meeting_reader.hpp"
+#include "config/project_file.hpp"
 #include "config/yaml_fields.hpp"
 #include "config/yaml_gate.hpp"
 #include "model/validate.hpp"
@@ -78,27 +78,6 @@ FieldSink read_defaults(const YAML::Node& node, const FileContext& ctx) {
   return sink;
 }
 
-struct LimitKey {
-  const char* name;
-  long max;  // inclusive upper bound
-  std::function<void(model::SafetyLimits&, long)> set;
-};
-
-const std::vector<LimitKey>& limit_keys() {
-  static const std::vector<LimitKey> keys{
-      {"max_deactivations", LONG_MAX,
-       [](auto& l, long n) { l.max_deactivations = static_cast<int>(n); }},
-      {"max_participant_removal_percent", 100,
-       [](auto& l, long n) { l.max_participant_removal_percent = static_cast<double>(n); }},
-      {"min_participant_removals", LONG_MAX,
-       [](auto& l, long n) { l.min_participant_removals = static_cast<int>(n); }},
-      {"max_update_percent", 100,
-       [](auto& l, long n) { l.max_update_percent = static_cast<double>(n); }},
-      {"min_updates", LONG_MAX, [](auto& l, long n) { l.min_updates = static_cast<int>(n); }},
-  };
-  return keys;
-}
-
 void read_limits(const YAML::Node& node, const FileContext& ctx, model::SafetyLimits& limits) {
   if (!expect_map(node, ctx, "limits")) return;
   std::vector<std::string> names;
@@ -147,10 +126,15 @@ FieldSink read_project(const YAML::Node& doc, const FileContext& ctx, model::Pro
   FieldSink defaults;
   if (doc.IsNull()) return defaults;
   if (!expect_map(doc, ctx, "the project file")) return defaults;
-  const std::vector<std::string> keys{"account_id", "app_id",   "include",
-                                      "state",      "defaults", "limits"};
   for_each_entry(doc, ctx,
                  [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+                   if (!is_project_key(key)) {  // the table the schema is made from
+                     auto hint = suggest(key, project_key_names());
+                     ctx.diags->error(ctx.pos(key_node),
+                                      "unknown key " + key + " in project file" +
+                                          (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
+                     return;
+                   }
                    auto scalar = [&](std::string& out) {
                      if (value.IsScalar()) {
                        out = value.Scalar();
@@ -171,11 +155,6 @@ FieldSink read_project(const YAML::Node& doc, const FileContext& ctx, model::Pro
                      defaults = read_defaults(value, ctx);
                    } else if (key == "limits") {
                      read_limits(value, ctx, project.limits);
-                   } else {
-                     auto hint = suggest(key, keys);
-                     ctx.diags->error(ctx.pos(key_node),
-                                      "unknown key " + key + " in project file" +
-                                          (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
                    }
                  });
   return defaults;

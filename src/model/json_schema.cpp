@@ -63,8 +63,12 @@ json schema_of(Resource r, const Field& f) {
 
 }  // namespace
 
+json meeting_fields_schema() {
+  return object_schema(Resource::Meeting, "");
+}
+
 json meeting_file_schema() {
-  json meeting = object_schema(Resource::Meeting, "");
+  json meeting = meeting_fields_schema();
   json participant = object_schema(Resource::Participant, "");
   participant["required"] = json::array();
   for (auto name : model::required_on_create(Resource::Participant, ""))

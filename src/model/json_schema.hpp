@@ -7,5 +7,8 @@
 namespace rtk::model {
 
 json meeting_file_schema();
+// One meeting's fields from the table, without the keys only a meeting file has
+// (participants, import_id): what the project file's `defaults:` accepts.
+json meeting_fields_schema();
 
 }  // namespace rtk::model
