@@ -41,7 +41,7 @@ _rtksync() {
   local options
   options=$(_rtksync_options "$bin" "$cmd")
   case $prev in
-    --format) mapfile -t COMPREPLY < <(compgen -W "text json markdown" -- "$cur"); return ;;
+    --format) mapfile -t COMPREPLY < <(compgen -W "text json markdown github yaml" -- "$cur"); return ;;
     --log-level) mapfile -t COMPREPLY < <(compgen -W "trace debug info warn error off" -- "$cur"); return ;;
     --refresh) mapfile -t COMPREPLY < <(compgen -W "auto full" -- "$cur"); return ;;
     -c | --config | --out | --tokens-out) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;

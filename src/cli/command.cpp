@@ -99,7 +99,9 @@ void add_common_options(cxxopts::Options& options) {
     ("c,config", "project file", cxxopts::value<std::string>()->default_value("rtksync.yaml"))
     ("account-id", "Cloudflare account id (overrides $CLOUDFLARE_ACCOUNT_ID and the file)",
      cxxopts::value<std::string>())
-    ("app-id", "RealtimeKit app id (overrides $RTKSYNC_APP_ID and the file)", cxxopts::value<std::string>());
+    ("app-id", "RealtimeKit app id (overrides $RTKSYNC_APP_ID and the file)", cxxopts::value<std::string>())
+    ("e,environment", "one of rtksync.yaml's environments (target, state file, ${var:...} values)",
+     cxxopts::value<std::string>());
   // clang-format on
   add_output_options(options);
 }
@@ -137,6 +139,7 @@ config::LoadOptions load_options(const cxxopts::ParseResult& args) {
   o.config_path = args["config"].as<std::string>();
   if (args.count("account-id") != 0U) o.account_id = args["account-id"].as<std::string>();
   if (args.count("app-id") != 0U) o.app_id = args["app-id"].as<std::string>();
+  if (args.count("environment") != 0U) o.environment = args["environment"].as<std::string>();
   return o;
 }
 

@@ -1,6 +1,7 @@
 // cli/validate_command: `rtksync validate` (offline, no token, no network) and
 // `rtksync schema`.
 #include <iostream>
+#include <map>
 
 #include "cli/command.hpp"
 #include "cli/views.hpp"
@@ -14,12 +15,26 @@ void add_validate_options(cxxopts::Options& options) {
   options.add_options()("strict-env", "treat unset ${env:...} variables as errors, as plan does");
 }
 
+// Without --environment, a project that declares environments is checked in each of them
+// (a ${var:...} one lacks, a target one misses).
 Exit validate_command(const Invocation& inv) {
   auto options = load_options(inv.args);
   options.strict_env = inv.args.count("strict-env") != 0U;
   const auto loaded = config::load(options);
-  show_validation(std::cout, loaded, inv.format);
-  return loaded.diagnostics.has_errors() ? kExitError : kExitOk;
+  if (!options.environment.empty() || loaded.project.environments.empty()) {
+    show_validation(std::cout, loaded, inv.format);
+    return loaded.diagnostics.has_errors() ? kExitError : kExitOk;
+  }
+  std::map<std::string, config::Loaded> each;
+  bool errors = false;
+  for (const auto& [name, env] : loaded.project.environments) {
+    options.environment = name;
+    auto one = config::load(options);
+    errors = errors || one.diagnostics.has_errors();
+    each.emplace(name, std::move(one));
+  }
+  show_environment_validations(std::cout, each, inv.format);
+  return errors ? kExitError : kExitOk;
 }
 
 void add_schema_options(cxxopts::Options& options) {

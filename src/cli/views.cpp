@@ -106,6 +106,22 @@ void show_validation(std::ostream& out, const config::Loaded& loaded, Format for
   out << "\n";
 }
 
+void show_environment_validations(std::ostream& out,
+                                  const std::map<std::string, config::Loaded>& each,
+                                  Format format) {
+  if (format == Format::Json) {
+    nlohmann::json doc = nlohmann::json::object();
+    for (const auto& [name, loaded] : each)
+      doc[name] = config::to_json(loaded.diagnostics.sorted());
+    out << nlohmann::json{{"environments", doc}}.dump(2) << "\n";
+    return;
+  }
+  for (const auto& [name, loaded] : each) {
+    out << "environment " << name << ": ";
+    show_validation(out, loaded, format);
+  }
+}
+
 void show_note(const Terminal& term, const std::string& text) {
   if (!term.quiet) std::cerr << "note: " << text << "\n";
 }

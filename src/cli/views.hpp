@@ -7,6 +7,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <map>
 #include <string>
 
 #include "api/api.hpp"
@@ -21,6 +22,9 @@ namespace rtk::cli {
 void show_diagnostics(std::ostream& err, const config::Diagnostics& diags);
 // validate's result: the diagnostics and a count, or with json the diagnostics as JSON.
 void show_validation(std::ostream& out, const config::Loaded& loaded, Format format);
+// The same for each environment ("environment NAME: ..."; json: one object by name).
+void show_environment_validations(std::ostream& out,
+                                  const std::map<std::string, config::Loaded>& each, Format format);
 
 void show_note(const Terminal& term, const std::string& text);  // "note: ..." unless --quiet
 void show_warning(const std::string& text);                     // "warning: ..."

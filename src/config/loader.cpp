@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/environments.hpp"
 #include "config/glob.hpp"
 #include "config/meeting_reader.hpp"
 #include "config/project_file.hpp"
@@ -126,37 +127,33 @@ FieldSink read_project(const YAML::Node& doc, const FileContext& ctx, model::Pro
   FieldSink defaults;
   if (doc.IsNull()) return defaults;
   if (!expect_map(doc, ctx, "the project file")) return defaults;
-  for_each_entry(doc, ctx,
-                 [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
-                   if (!is_project_key(key)) {  // the table the schema is made from
-                     auto hint = suggest(key, project_key_names());
-                     ctx.diags->error(ctx.pos(key_node),
-                                      "unknown key " + key + " in project file" +
-                                          (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
-                     return;
-                   }
-                   auto scalar = [&](std::string& out) {
-                     if (value.IsScalar()) {
-                       out = value.Scalar();
-                     } else {
-                       ctx.diags->error(ctx.pos(value), key + " must be a string");
-                     }
-                   };
-                   if (key == "account_id") {
-                     scalar(project.account_id);
-                   } else if (key == "app_id") {
-                     scalar(project.app_id);
-                   } else if (key == "state") {
-                     scalar(project.state_path);
-                   } else if (key == "include") {
-                     project.include = read_string_list(value, ctx, "include");
-                     project.include_is_default = false;
-                   } else if (key == "defaults") {
-                     defaults = read_defaults(value, ctx);
-                   } else if (key == "limits") {
-                     read_limits(value, ctx, project.limits);
-                   }
-                 });
+  for_each_entry(
+      doc, ctx, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+        if (!is_project_key(key)) {  // the table the schema is made from
+          auto hint = suggest(key, project_key_names());
+          ctx.diags->error(ctx.pos(key_node),
+                           "unknown key " + key + " in project file" +
+                               (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
+          return;
+        }
+        auto scalar = [&](std::string& out) { out = read_target_string(value, ctx, key); };
+        if (key == "account_id") {
+          scalar(project.account_id);
+        } else if (key == "app_id") {
+          scalar(project.app_id);
+        } else if (key == "state") {
+          scalar(project.state_path);
+        } else if (key == "include") {
+          project.include = read_string_list(value, ctx, "include");
+          project.include_is_default = false;
+        } else if (key == "defaults") {
+          defaults = read_defaults(value, ctx);
+        } else if (key == "limits") {
+          read_limits(value, ctx, project.limits);
+        } else if (key == "environments") {
+          project.environments = read_environments(value, ctx);
+        }
+      });
   return defaults;
 }
 
@@ -200,7 +197,7 @@ void warn_shared_titles(const model::DesiredState& desired, Diagnostics& diags) 
 void load_meeting_text(const std::string& text, const std::string& display_name,
                        const model::Project& project, const EnvLookup& env,
                        model::DesiredState& desired, Diagnostics& diags) {
-  FileContext ctx{display_name, project.root, &env, &diags, true};
+  FileContext ctx{display_name, project.root, &env, &diags, true, project.values()};
   if (auto doc = parse_yaml(text, ctx)) read_meetings_doc(*doc, ctx, FieldSink{}, desired);
 }
 
@@ -220,6 +217,10 @@ Loaded load(const LoadOptions& options) {
   }
   FieldSink defaults;
   if (auto doc = parse_yaml(*text, pctx)) defaults = read_project(*doc, pctx, project);
+  if (!options.environment.empty()) {
+    if (auto chosen = select_environment(project, options.environment); !chosen)
+      out.diagnostics.error({options.config_path, 0, 0}, chosen.error().message);
+  }
   apply_target_overrides(options, project, pctx);
 
   auto expansion = expand_globs(project.root, project.include);
@@ -233,7 +234,8 @@ Loaded load(const LoadOptions& options) {
   for (const auto& rel : expansion.files) {
     std::string shown = (fs::path(project.root) / rel).lexically_normal().string();
     out.desired.files.push_back(shown);
-    FileContext ctx{shown, project.root, &options.env, &out.diagnostics, options.strict_env};
+    FileContext ctx{
+        shown, project.root, &options.env, &out.diagnostics, options.strict_env, project.values()};
     auto content = read_file(shown);
     if (!content) {
       out.diagnostics.error({shown, 0, 0}, "cannot read file");

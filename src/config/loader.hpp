@@ -20,6 +20,7 @@ struct LoadOptions {
   // A missing ${env:...} variable is an error (plan, apply); validate makes it a warning
   // so that pull-request checks without secrets still pass.
   bool strict_env = true;
+  std::string environment;  // --environment: one of rtksync.yaml's `environments:`
 };
 
 struct Loaded {

@@ -26,6 +26,21 @@ json state_schema() {
   return out;
 }
 
+json environments_schema() {
+  const json text{{"type", "string"}, {"minLength", 1}};
+  json env{{"type", "object"},
+           {"additionalProperties", false},
+           {"properties",
+            {{"account_id", text},
+             {"app_id", text},
+             {"state", text},
+             {"values",
+              {{"type", "object"},
+               {"additionalProperties", {{"type", "string"}}},
+               {"description", "What ${var:NAME} reads in meeting files."}}}}}};
+  return {{"type", "object"}, {"additionalProperties", env}};
+}
+
 json limits_schema() {
   const model::SafetyLimits defaults;
   json props = json::object();
@@ -62,6 +77,10 @@ const std::vector<ProjectKey>& project_keys() {
        "Safety limits: a plan past them is refused without --allow-removals or "
        "--allow-updates.",
        limits_schema},
+      {"environments",
+       "Several targets in one repository: each with account_id, app_id, state (default "
+       ".rtksync/state-NAME.json) and values for ${var:NAME}; --environment NAME selects one.",
+       environments_schema},
   };
   return keys;
 }

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "config/environments.hpp"
 #include "model/validate.hpp"
 
 namespace rtk::config {
@@ -199,6 +200,14 @@ void read_fields(const YAML::Node& map, model::Resource r, const std::string& pa
           return;
         }
         std::string reference;  // the text a referenced value came from
+        if (converted->is_string() && has_var(converted->get<std::string>())) {
+          auto expanded = expand_vars(converted->get<std::string>(), ctx.vars);
+          if (!expanded) {
+            ctx.diags->error(ctx.pos(value), expanded.error().message);
+            return;
+          }
+          *converted = std::move(expanded).value();
+        }
         if (converted->is_string()) {
           const std::string text = converted->get<std::string>();
           if (has_reference(text)) {

@@ -20,6 +20,8 @@ struct FileContext {
   const EnvLookup* env;
   Diagnostics* diags;
   bool strict_env = true;  // missing env variables: error (true) or warning (false)
+  // The selected environment's values for ${var:NAME} (nullptr: none selected).
+  const std::map<std::string, std::string>* vars = nullptr;
   [[nodiscard]] model::SourcePos pos(const YAML::Node& node) const;
   [[nodiscard]] model::SourcePos pos(const YAML::Mark& mark) const;
 };

@@ -67,6 +67,14 @@ struct SafetyLimits {
   int min_updates = 5;               // ...and more than this many: a mass edit
 };
 
+// One target of a repository that describes several (rtksync.yaml `environments:`).
+struct Environment {
+  std::string account_id;
+  std::string app_id;
+  std::string state_path;                     // "" : .rtksync/state-NAME.json
+  std::map<std::string, std::string> values;  // what ${var:NAME} reads in meeting files
+};
+
 struct Project {
   std::string root;  // directory of rtksync.yaml
   std::string file;  // path of rtksync.yaml
@@ -77,6 +85,13 @@ struct Project {
   std::string state_path = ".rtksync/state.json";
   json defaults = json::object();
   SafetyLimits limits;
+  std::map<std::string, Environment> environments;  // declared in the file, by name
+  std::string environment;                          // the selected one ("" : none)
+  // The selected environment's values, or nullptr when none is selected.
+  [[nodiscard]] const std::map<std::string, std::string>* values() const {
+    auto it = environments.find(environment);
+    return it == environments.end() ? nullptr : &it->second.values;
+  }
 };
 
 struct DesiredState {

@@ -60,9 +60,9 @@ if command -v zsh >/dev/null; then
   grep -qx 'plan:show what apply would change.*' <<<"$specs" || fail "zsh commands: $specs"
   grep -qx -- '--detailed-exitcode\[exit 2 when there are changes\]' <<<"$specs" ||
     fail "zsh specs for plan: $specs"
-  grep -qx -- '--format=\[.*\]:format:(text json markdown)' <<<"$specs" ||
+  grep -qx -- '--format=\[.*\]:format:(text json markdown github yaml)' <<<"$specs" ||
     fail "zsh specs for --format: $specs"
-  grep -q -- '^state: list show rm unlock' <<<"$specs" || fail "zsh state subcommands: $specs"
+  grep -q -- '^state: list show rm mv unlock' <<<"$specs" || fail "zsh state subcommands: $specs"
 else
   echo "zsh not installed: only the presence of $zsh_completion was checked"
 fi
