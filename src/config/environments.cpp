@@ -11,7 +11,7 @@ std::string read_target_string(const YAML::Node& node, const FileContext& ctx,
     ctx.diags->error(ctx.pos(node), what + " must be a string");
     return "";
   }
-  const std::string text = node.Scalar();
+  const std::string& text = node.Scalar();
   if (!has_reference(text)) return text;
   auto resolved = resolve_references(text, ctx.root, *ctx.env);
   if (resolved) return *resolved;
