@@ -449,7 +449,8 @@ namespace {
 
 long mutating_calls(Repo& repo) {
   long n = 0;
-  for (const auto& [route, s] : repo.stats()["routes"].items()) {
+  const auto routes = repo.stats()["routes"];  // iterated below: keep it alive
+  for (const auto& [route, s] : routes.items()) {
     if (route.rfind("GET", 0) != 0 && route.rfind("/__", 0) == std::string::npos)
       n += s["count"].get<long>();
   }

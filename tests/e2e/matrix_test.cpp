@@ -56,9 +56,7 @@ const char* kChanged = R"(meetings:
 
 class Matrix : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override {
-    repo_ = std::make_unique<Repo>(emulator_args());
-  }
+  void SetUp() override { repo_ = std::make_unique<Repo>(emulator_args()); }
   std::vector<std::string> emulator_args() const {
     if (GetParam() == "none") return {};
     return {"--quirk", GetParam()};
@@ -209,17 +207,16 @@ TEST_P(Matrix, StalePlanNestedChange) {
     ASSERT_EQ(repo().apply().exit_code, 0);
     repo().meetings(kChanged);
     std::string file = (repo().dir() / "plan.json").string();
-    ASSERT_EQ(repo().run({"plan", full ? "--refresh=full" : "--refresh=auto", "--out", file})
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        repo().run({"plan", full ? "--refresh=full" : "--refresh=auto", "--out", file}).exit_code,
+        0);
     repo().api("PATCH", "/meetings/" + repo().id_of("standup"),
                {{"ai_config",
                  {{"transcription", {{"language", "fr"}, {"keywords", {"Kit"}}}},
                   {"summarization", {{"summary_type", "daily_standup"}}}}}});
     auto apply = repo().run({"apply", file});
     EXPECT_EQ(apply.exit_code, 1) << apply.out << apply.err;
-    EXPECT_NE(apply.err.find("meeting standup changed since the plan was made"),
-              std::string::npos)
+    EXPECT_NE(apply.err.find("meeting standup changed since the plan was made"), std::string::npos)
         << apply.err;
     EXPECT_EQ(meeting("standup")["ai_config"]["transcription"]["language"], "fr");
   }

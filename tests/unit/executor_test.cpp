@@ -235,24 +235,28 @@ TEST(Executor, EveryFaultAtEveryMutationConverges) {
   }
 }
 
-// A journal on a disk that fills up after `room` appends; remembers how many mutating
-// requests had been sent when it first failed.
+// A journal on a disk that fills up after `room` appends; writes how many mutating requests
+// had been sent when it first failed into *failed_at (which outlives the journal: the store
+// that owns the journal is gone when the test looks).
 class FillingJournal final : public state::JournalFile {
  public:
-  FillingJournal(const World& w, int room)
-      : world_(w), file_(state::open_file_journal(w.state_path() + ".journal")), room_(room) {}
+  FillingJournal(const World& w, int room, int* failed_at)
+      : world_(w),
+        file_(state::open_file_journal(w.state_path() + ".journal")),
+        room_(room),
+        failed_at_(failed_at) {}
   Result<Unit> append(const std::string& line) override {
     if (room_-- > 0) return file_->append(line);
-    if (mutations_at_failure < 0) mutations_at_failure = world_.mutations_so_far();
+    if (*failed_at_ < 0) *failed_at_ = world_.mutations_so_far();
     return Error{"injected: No space left on device"};
   }
   Result<Unit> clear() override { return file_->clear(); }
-  int mutations_at_failure = -1;
 
  private:
   const World& world_;
   std::unique_ptr<state::JournalFile> file_;
   int room_;
+  int* failed_at_;
 };
 
 TEST(Executor, AFullDiskStopsFurtherMutationAndNothingIsDuplicated) {
@@ -263,13 +267,13 @@ TEST(Executor, AFullDiskStopsFurtherMutationAndNothingIsDuplicated) {
     const std::string trace = "journal full after " + std::to_string(room) + " appends";
     World w;
     ASSERT_EQ(w.converge(kBefore), 1);
-    auto journal = std::make_unique<FillingJournal>(w, room);
-    const FillingJournal& watch = *journal;
-    auto run = w.apply(kAfter, Fault::None, -1, std::move(journal));
+    int failed_at = -1;
+    auto run =
+        w.apply(kAfter, Fault::None, -1, std::make_unique<FillingJournal>(w, room, &failed_at));
     // Once the journal failed, no further mutating request left (parallelism 1: the one in
     // flight had already been sent), and the one it failed to record is reported.
-    if (watch.mutations_at_failure >= 0) {
-      EXPECT_EQ(run.mutations, watch.mutations_at_failure) << trace;
+    if (failed_at >= 0) {
+      EXPECT_EQ(run.mutations, failed_at) << trace;
       EXPECT_LE(run.report.unrecorded, 1) << trace;
     }
     EXPECT_LE(w.converge(kAfter), 3) << trace;
