@@ -9,16 +9,8 @@ scripts/build.sh
 work=$(mktemp -d)
 cp -r examples/. "$work/"
 rm -rf "$work/.rtksync" "$work/invalid"
-build/src/rtksync-emulator --port 0 --token dev-token >"$work/emulator.out" 2>"$work/emulator.err" &
-emulator=$!
-trap 'kill $emulator 2>/dev/null; wait $emulator 2>/dev/null; rm -rf "$work"' EXIT
-until grep -q listening "$work/emulator.out" 2>/dev/null; do
-  kill -0 $emulator 2>/dev/null || { cat "$work/emulator.err" >&2; exit 1; }
-  read -r -t 0.1 <> <(:) || true
-done
-port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/emulator.out")
-export CLOUDFLARE_API_BASE_URL="http://127.0.0.1:$port/client/v4"
-export CLOUDFLARE_API_TOKEN=dev-token
+source scripts/lib/emulator.sh
+start_emulator build/src/rtksync-emulator "$work"
 export REC_ACCESS_KEY=demo-access-key REC_SECRET=demo-secret
 rtksync() { build/src/rtksync "$@"; }
 echo "== emulator at $CLOUDFLARE_API_BASE_URL"

@@ -8,17 +8,8 @@ cd "$(dirname "$0")/.."
 bin=$(realpath "$1"); meetings=${2:-300}; people=${3:-10}
 emulator_bin=build/src/rtksync-emulator
 work=$(mktemp -d)
-"$emulator_bin" --port 0 --token dev-token --drop-rate 0.02 --error-rate 0.02 --seed 5 \
-  >"$work/emulator.out" 2>"$work/emulator.err" &
-emulator=$!
-trap 'kill $emulator 2>/dev/null; wait $emulator 2>/dev/null; rm -rf "$work"' EXIT
-until grep -q listening "$work/emulator.out" 2>/dev/null; do
-  kill -0 $emulator 2>/dev/null || { cat "$work/emulator.err" >&2; exit 1; }
-  read -r -t 0.1 <> <(:) || true
-done
-port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/emulator.out")
-export CLOUDFLARE_API_BASE_URL="http://127.0.0.1:$port/client/v4"
-export CLOUDFLARE_API_TOKEN=dev-token
+source scripts/lib/emulator.sh
+start_emulator "$emulator_bin" "$work" --drop-rate 0.02 --error-rate 0.02 --seed 5
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66" ASAN_OPTIONS="halt_on_error=1 exitcode=66"
 mkdir -p "$work/repo/meetings"
 printf 'account_id: 023e105f4ecef8ad9ca31a8372d0c353\napp_id: my-app\ninclude: [meetings/*.yaml]\n' \
