@@ -64,6 +64,19 @@ api::ApiResult<Planned> observe_and_plan(api::Api& api, const model::Project& pr
   return out;
 }
 
+std::vector<std::string> stale_copies(const state::State& state, const model::Observed& observed) {
+  std::vector<std::string> out;
+  for (const auto& [key, ms] : state.meetings) {
+    if (observed.from_cache.count(ms.id) != 0U) continue;
+    auto m = observed.meetings.find(ms.id);
+    if (m == observed.meetings.end()) continue;
+    state::MeetingState fresh = ms;
+    fresh.remember(m->second);  // as the state would keep it (referenced values as digests)
+    if (fresh.object != ms.object) out.push_back(key);
+  }
+  return out;
+}
+
 Result<Unit> refresh_state(state::Store& store, const plan::Plan& plan,
                            const model::Observed* observed) {
   return store.update_all([&](state::State& s) {

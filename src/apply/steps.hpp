@@ -32,6 +32,10 @@ api::ApiResult<Planned> observe_and_plan(api::Api& api, const model::Project& pr
                                          const state::State& state, plan::Overrides overrides,
                                          api::Refresh refresh = api::Refresh::Changed);
 
+// Keys whose cached copy in the state differs from what was observed (changed on the server
+// since rtksync last saw them): what --refresh-only records.
+std::vector<std::string> stale_copies(const state::State& state, const model::Observed& observed);
+
 // Caches what planning observed, and the protect flags, in the state (one fold).
 Result<Unit> refresh_state(state::Store& store, const plan::Plan& plan,
                            const model::Observed* observed);

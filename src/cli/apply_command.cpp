@@ -107,10 +107,13 @@ Result<std::optional<plan::SavedPlan>> read_saved_plan(const cxxopts::ParseResul
   return std::optional<plan::SavedPlan>(std::move(parsed).value());
 }
 
-// Confirmation: none with --auto-approve or a saved plan (it was reviewed); else a person
-// at a terminal must say yes.
+// Confirmation: none with --auto-approve, a saved plan (it was reviewed) or --refresh-only;
+// else a person at a terminal must say yes.
 Result<bool> must_ask(const cxxopts::ParseResult& args, bool saved) {
-  const bool ask = !saved && args.count("auto-approve") == 0U;
+  if (saved && args.count("refresh-only") != 0U)
+    return Error{"--refresh-only plans nothing, so it takes no plan file"};
+  // --refresh-only changes nothing on the server: there is nothing to confirm.
+  const bool ask = !saved && args.count("auto-approve") == 0U && args.count("refresh-only") == 0U;
   if (ask && isatty(STDIN_FILENO) == 0) {
     return Error{
         "not on a terminal, so there is no one to confirm; pass --auto-approve (or apply a "
@@ -181,6 +184,15 @@ Result<Unit> record_observed(Session& s, const apply::Planned& planned) {
   return Unit{};
 }
 
+// apply --refresh-only: the state's cached copies become what the server holds; nothing on
+// the server changes.
+Exit record_refresh(Session& s, const apply::Planned& planned, Format format) {
+  const auto stale = apply::stale_copies(s.store->snapshot(), planned.observed);
+  if (auto recorded = record_observed(s, planned); !recorded) return recorded.error();
+  show_refresh(std::cout, stale, format, RefreshView::Recorded);
+  return kExitOk;
+}
+
 // Runs the plan with progress, folds the state, shows the report; returns the exit code.
 int run_plan(Session& s, const plan::Plan& plan, const config::Loaded& config,
              const Invocation& inv, apply::TokenSink* tokens) {
@@ -217,6 +229,8 @@ void add_apply_options(cxxopts::Options& options) {
     ("auto-approve", "do not ask for confirmation (required without a terminal)")
     ("tokens-out", "append participants' join tokens to FILE as they arrive (JSON lines, mode 0600)", cxxopts::value<std::string>())
     ("lock-timeout", "seconds to wait for another apply's lock", cxxopts::value<int>()->default_value("0"))
+    ("refresh-only", "record in the state what the server holds now (every bound meeting is "
+     "read); change nothing on the server")
     ("plan-file", "saved plan", cxxopts::value<std::string>());
   // clang-format on
   options.parse_positional({"plan-file"});
@@ -232,8 +246,12 @@ Exit apply_command(const Invocation& inv) {
   if (!ask) return ask.error();
   auto session = open_session(inv, config->project);
   if (!session) return session.error();
-  auto planned = plan_or_check(*session, *config, *saved, plan_request(inv.args));
+  auto request = plan_request(inv.args);
+  const bool refresh_only = inv.args.count("refresh-only") != 0U;
+  if (refresh_only) request.refresh = api::Refresh::Full;
+  auto planned = plan_or_check(*session, *config, *saved, request);
   if (!planned) return planned.error();
+  if (refresh_only) return record_refresh(*session, *planned, inv.format);
   const auto& plan = planned->plan;
   if (inv.format != Format::Json || !plan.errors.empty() || !plan.has_changes()) {
     const PlanView view{inv.format, inv.term, session->client->stats(), target_of(config->project)};

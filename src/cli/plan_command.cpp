@@ -57,7 +57,9 @@ void add_plan_options(cxxopts::Options& options) {
     ("detailed-exitcode", "exit 2 when there are changes")
     ("refresh", "auto: GET only meetings whose list updated_at moved since the state's copy; "
      "full: GET every bound meeting (sees changes that did not move updated_at)",
-     cxxopts::value<std::string>()->default_value("auto"));
+     cxxopts::value<std::string>()->default_value("auto"))
+    ("refresh-only", "show which cached copies in the state the server has changed (what "
+     "`apply --refresh-only` would record); plan nothing");
   // clang-format on
   add_safety_options(options);
 }
@@ -75,8 +77,14 @@ Exit plan_command(const Invocation& inv) {
   if (!client) return client.error();
   auto& api = **client;
   if (auto looked = look_at_earlier_creates(api, *state, inv.term); !looked) return looked.error();
+  if (inv.args.count("refresh-only") != 0U) request.refresh = api::Refresh::Full;
   auto planned = observe_and_plan(api, *config, *state, request);
   if (!planned) return planned.error();
+  if (inv.args.count("refresh-only") != 0U) {
+    show_refresh(std::cout, apply::stale_copies(*state, planned->observed), inv.format,
+                 RefreshView::WouldRecord);
+    return kExitOk;
+  }
   const auto& plan = planned->plan;
   const PlanView view{inv.format, inv.term, api.stats(), target_of(config->project)};
   if (auto shown = show_plan(std::cout, plan, view); !shown) return shown.error();

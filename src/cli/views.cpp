@@ -122,6 +122,26 @@ void show_environment_validations(std::ostream& out,
   }
 }
 
+void show_refresh(std::ostream& out, const std::vector<std::string>& keys, Format format,
+                  RefreshView view) {
+  const bool recorded = view == RefreshView::Recorded;
+  if (format == Format::Json) {
+    out << nlohmann::json{{"refreshed", keys}, {"recorded", recorded}}.dump(2) << "\n";
+    return;
+  }
+  if (keys.empty()) {
+    out << "The state's cached copies match the server; nothing to refresh.\n";
+    return;
+  }
+  out << (recorded ? "Refreshed the state's cached copy of "
+                   : "Would refresh the state's cached copy of ")
+      << keys.size() << (keys.size() == 1 ? " meeting" : " meetings")
+      << " the server changed outside rtksync:";
+  for (const auto& k : keys) out << " " << k;
+  out << "\n"
+      << (recorded ? "" : "Nothing was changed; `rtksync apply --refresh-only` records it.\n");
+}
+
 void show_note(const Terminal& term, const std::string& text) {
   if (!term.quiet) std::cerr << "note: " << text << "\n";
 }

@@ -9,6 +9,7 @@
 #include <iosfwd>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "api/api.hpp"
 #include "apply/executor.hpp"
@@ -25,6 +26,11 @@ void show_validation(std::ostream& out, const config::Loaded& loaded, Format for
 // The same for each environment ("environment NAME: ..."; json: one object by name).
 void show_environment_validations(std::ostream& out,
                                   const std::map<std::string, config::Loaded>& each, Format format);
+
+// --refresh-only: the keys whose cached copy the server changed, recorded or to be.
+enum class RefreshView { WouldRecord, Recorded };
+void show_refresh(std::ostream& out, const std::vector<std::string>& keys, Format format,
+                  RefreshView view);
 
 void show_note(const Terminal& term, const std::string& text);  // "note: ..." unless --quiet
 void show_warning(const std::string& text);                     // "warning: ..."

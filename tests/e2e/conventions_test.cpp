@@ -137,6 +137,30 @@ TEST(Conventions, StateMvKeepsTheMeetingWhenAKeyIsRenamed) {
   EXPECT_EQ(repo.run({"state", "mv", "daily"}).exit_code, 1);
 }
 
+TEST(Conventions, RefreshOnlyRecordsWhatTheServerHoldsAndChangesNothing) {
+  Repo repo;
+  repo.meetings(kOne);
+  ASSERT_EQ(repo.apply().exit_code, 0);
+  const std::string id = repo.id_of("standup");
+  repo.api("PATCH", "/meetings/" + id, {{"title", "Hacked"}});
+  const long before = writes(repo);
+  auto look = repo.run({"plan", "--refresh-only"});
+  ASSERT_EQ(look.exit_code, 0) << look.err;
+  EXPECT_TRUE(contains(look.out, "Would refresh the state's cached copy of 1 meeting")) << look.out;
+  EXPECT_EQ(repo.state()["meetings"]["standup"]["object"]["title"], "Standup");
+  auto record = repo.run({"apply", "--refresh-only"});  // no terminal, no --auto-approve
+  ASSERT_EQ(record.exit_code, 0) << record.err;
+  EXPECT_TRUE(contains(
+      record.out,
+      "Refreshed the state's cached copy of 1 meeting the server changed outside rtksync: standup"))
+      << record.out;
+  EXPECT_EQ(repo.state()["meetings"]["standup"]["object"]["title"], "Hacked");
+  EXPECT_EQ(writes(repo), before);  // nothing changed on the server
+  EXPECT_EQ(repo.run({"plan", "--detailed-exitcode"}).exit_code, 2);  // the drift is still shown
+  auto again = repo.run({"plan", "--refresh-only", "--format", "json"});
+  EXPECT_EQ(json::parse(again.out)["refreshed"], json::array()) << again.out;
+}
+
 TEST(Conventions, MarkdownNamesItsTargetAndShowsDeactivationsAsRemovals) {
   Repo repo;
   repo.meetings(std::string(kOne) + "  old:\n    title: Old\n");
