@@ -64,12 +64,18 @@ ApiResult<model::Observed> observe(Api& api, const ObserveRequest& request) {
   std::mutex mu;
   std::optional<ApiError> failure;
   std::vector<json> confirmed;  // summaries of meetings the list did not show
-  parallel_for(gets + to_list.size(), api.parallelism(), [&](size_t i) {
+  const size_t total = gets + to_list.size();
+  size_t done = 0;
+  auto finished_one = [&] {  // under mu
+    if (request.on_progress) request.on_progress(++done, total);
+  };
+  parallel_for(total, api.parallelism(), [&](size_t i) {
     if (i < gets) {
       const bool confirming = i >= plan.get.size();
       const std::string& id = confirming ? plan.confirm[i - plan.get.size()] : plan.get[i];
       auto got = api.get_meeting(id);
       std::lock_guard lock(mu);
+      finished_one();
       if (got && !got->is_object()) {
         if (!failure) failure = malformed_get(id);
       } else if (got) {
@@ -85,6 +91,7 @@ ApiResult<model::Observed> observe(Api& api, const ObserveRequest& request) {
     const auto& id = to_list[i - gets];
     auto people = api.list_participants(id);
     std::lock_guard lock(mu);
+    finished_one();
     if (people) {
       out.participants[id] = std::move(people).value();
     } else if (people.error().not_found()) {

@@ -6,6 +6,7 @@
 // Requests run on one pool of api.parallelism().
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -25,11 +26,15 @@ struct BoundMeeting {
 // moving updated_at.
 enum class Refresh { Changed, Full };
 
+// Told (done, total) as fetching goes; for a progress line.
+using Progress = std::function<void(size_t done, size_t total)>;
+
 struct ObserveRequest {
   std::map<std::string, BoundMeeting> bound;  // by meeting id: the full object is needed
   std::set<std::string> also_bound;           // ids whose existence and summary suffice
   std::set<std::string> participants_of;      // meeting ids whose participants to list
   Refresh refresh = Refresh::Changed;
+  Progress on_progress;  // after each GET or participant list, one call at a time
 };
 
 ApiResult<model::Observed> observe(Api& api, const ObserveRequest& request);

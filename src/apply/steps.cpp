@@ -40,8 +40,8 @@ bool cache_is_complete(const state::State& state, const std::string& key,
 api::ApiResult<Planned> observe_and_plan(api::Api& api, const model::Project& project,
                                          const model::DesiredState& desired,
                                          const state::State& state, plan::Overrides overrides,
-                                         api::Refresh refresh) {
-  api::ObserveRequest request{.refresh = refresh};
+                                         api::Refresh refresh, const api::Progress& on_progress) {
+  api::ObserveRequest request{.refresh = refresh, .on_progress = on_progress};
   const auto& targets = overrides.targets;
   for (const auto& [key, ms] : state.meetings) {
     if (!targets.empty() && targets.count(key) == 0U) continue;  // --target: not asked for

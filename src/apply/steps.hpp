@@ -30,7 +30,8 @@ struct Planned {
 api::ApiResult<Planned> observe_and_plan(api::Api& api, const model::Project& project,
                                          const model::DesiredState& desired,
                                          const state::State& state, plan::Overrides overrides,
-                                         api::Refresh refresh = api::Refresh::Changed);
+                                         api::Refresh refresh = api::Refresh::Changed,
+                                         const api::Progress& on_progress = {});
 
 // Keys whose cached copy in the state differs from what was observed (changed on the server
 // since rtksync last saw them): what --refresh-only records.

@@ -249,7 +249,9 @@ Exit apply_command(const Invocation& inv) {
   auto request = plan_request(inv.args);
   const bool refresh_only = inv.args.count("refresh-only") != 0U;
   if (refresh_only) request.refresh = api::Refresh::Full;
+  request.on_progress = fetch_progress(inv.term);
   auto planned = plan_or_check(*session, *config, *saved, request);
+  end_fetch_progress(inv.term);
   if (!planned) return planned.error();
   if (refresh_only) return record_refresh(*session, *planned, inv.format);
   const auto& plan = planned->plan;

@@ -43,6 +43,7 @@ Result<Format> format_of(const Command& command, const cxxopts::ParseResult& arg
 Terminal terminal_of(const cxxopts::ParseResult& args) {
   Terminal t;
   t.stdout_tty = isatty(STDOUT_FILENO) != 0;
+  t.stderr_tty = isatty(STDERR_FILENO) != 0;
   const char* no_color = std::getenv("NO_COLOR");  // https://no-color.org: set and not empty
   t.color =
       t.stdout_tty && args.count("no-color") == 0U && (no_color == nullptr || *no_color == '\0');

@@ -32,6 +32,7 @@ enum class Format { Text, Json, Markdown, Github, Yaml };
 struct Terminal {
   bool color = false;
   bool stdout_tty = false;
+  bool stderr_tty = false;  // where notes and the fetch progress line go
   bool quiet = false;
 };
 

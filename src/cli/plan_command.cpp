@@ -78,7 +78,9 @@ Exit plan_command(const Invocation& inv) {
   auto& api = **client;
   if (auto looked = look_at_earlier_creates(api, *state, inv.term); !looked) return looked.error();
   if (inv.args.count("refresh-only") != 0U) request.refresh = api::Refresh::Full;
+  request.on_progress = fetch_progress(inv.term);
   auto planned = observe_and_plan(api, *config, *state, request);
+  end_fetch_progress(inv.term);
   if (!planned) return planned.error();
   if (inv.args.count("refresh-only") != 0U) {
     show_refresh(std::cout, apply::stale_copies(*state, planned->observed), inv.format,

@@ -111,7 +111,7 @@ Result<apply::Planned> observe_and_plan(api::Api& api, const config::Loaded& con
   plan::Overrides overrides = request.overrides;
   overrides.targets.insert(request.targets.begin(), request.targets.end());
   auto planned = apply::observe_and_plan(api, config.project, config.desired, state, overrides,
-                                         request.refresh);
+                                         request.refresh, request.on_progress);
   if (!planned) return planned.error();
   return std::move(planned).value();
 }

@@ -33,6 +33,7 @@ struct PlanRequest {
   plan::Overrides overrides;
   api::Refresh refresh = api::Refresh::Changed;
   std::vector<std::string> targets;
+  api::Progress on_progress;  // a progress line while fetching (a terminal, no --quiet)
 };
 PlanRequest plan_request(const cxxopts::ParseResult& args);
 

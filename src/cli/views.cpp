@@ -122,6 +122,17 @@ void show_environment_validations(std::ostream& out,
   }
 }
 
+api::Progress fetch_progress(const Terminal& term) {
+  if (!term.stderr_tty || term.quiet) return {};
+  return [](size_t done, size_t total) {
+    std::cerr << "\rreading the server: " << done << "/" << total << "\033[K" << std::flush;
+  };
+}
+
+void end_fetch_progress(const Terminal& term) {
+  if (term.stderr_tty && !term.quiet) std::cerr << "\r\033[K" << std::flush;
+}
+
 void show_refresh(std::ostream& out, const std::vector<std::string>& keys, Format format,
                   RefreshView view) {
   const bool recorded = view == RefreshView::Recorded;

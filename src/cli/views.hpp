@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "api/api.hpp"
+#include "api/observe.hpp"
 #include "apply/executor.hpp"
 #include "cli/command.hpp"
 #include "config/diagnostics.hpp"
@@ -26,6 +27,12 @@ void show_validation(std::ostream& out, const config::Loaded& loaded, Format for
 // The same for each environment ("environment NAME: ..."; json: one object by name).
 void show_environment_validations(std::ostream& out,
                                   const std::map<std::string, config::Loaded>& each, Format format);
+
+// On a terminal (stderr, no --quiet), a rewritten line while meetings and participants are
+// read: "reading the server: 120/1000". Empty (no line) otherwise.
+api::Progress fetch_progress(const Terminal& term);
+// Clears that line.
+void end_fetch_progress(const Terminal& term);
 
 // --refresh-only: the keys whose cached copy the server changed, recorded or to be.
 enum class RefreshView { WouldRecord, Recorded };

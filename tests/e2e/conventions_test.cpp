@@ -161,6 +161,26 @@ TEST(Conventions, RefreshOnlyRecordsWhatTheServerHoldsAndChangesNothing) {
   EXPECT_EQ(json::parse(again.out)["refreshed"], json::array()) << again.out;
 }
 
+// On a terminal (script(1) gives the command a pseudo-terminal) plan shows a progress line
+// while it reads the server; with --quiet, or without a terminal, none.
+TEST(Conventions, ATerminalShowsProgressWhileReadingTheServer) {
+  Repo repo;
+  repo.meetings(kOne);
+  ASSERT_EQ(repo.apply().exit_code, 0);
+  const std::vector<std::string> env{
+      "CLOUDFLARE_API_BASE_URL=" + repo.emulator().base_url(),
+      std::string("CLOUDFLARE_API_TOKEN=") + EmulatorProcess::kToken};
+  const std::string plan = std::string(RTKSYNC_BIN) + " plan --refresh=full -c " +
+                           (repo.dir() / "rtksync.yaml").string();
+  auto shown = run_command({"/usr/bin/script", "-qec", plan, "/dev/null"}, env);
+  EXPECT_EQ(shown.exit_code, 0) << shown.out;
+  EXPECT_TRUE(contains(shown.out, "reading the server: 2/2")) << shown.out;
+  auto quiet = run_command({"/usr/bin/script", "-qec", plan + " --quiet", "/dev/null"}, env);
+  EXPECT_FALSE(contains(quiet.out, "reading the server")) << quiet.out;
+  auto piped = repo.run({"plan", "--refresh=full"});
+  EXPECT_FALSE(contains(piped.err + piped.out, "reading the server")) << piped.err;
+}
+
 TEST(Conventions, MarkdownNamesItsTargetAndShowsDeactivationsAsRemovals) {
   Repo repo;
   repo.meetings(std::string(kOne) + "  old:\n    title: Old\n");
