@@ -28,16 +28,16 @@ gen() {  # gen TITLE_SUFFIX
   } >"$work/repo/meetings/soak.yaml"
 }
 for parallelism in 8 16; do
-  curl -s -X POST "http://127.0.0.1:$port/__emulator/reset" >/dev/null
+  curl -s -X POST "$emulator_url/__emulator/reset" >/dev/null
   rm -rf "$work/repo/.rtksync"
   for round in "" " v2"; do  # creates and adds, then edits of every meeting and participant
     gen "$round"
     for try in 1 2 3 4 5; do
       if "$bin" apply -c "$work/repo/rtksync.yaml" --auto-approve --parallelism "$parallelism" \
-        --retry-base-ms 1 >"$work/out" 2>"$work/err"; then break; fi
+        --rate-limit 1000000/1 --retry-base-ms 1 --allow-updates >"$work/out" 2>"$work/err"; then break; fi
       code=$?
       if [ "$code" -eq 66 ] || grep -q "Sanitizer" "$work/err"; then cat "$work/err" >&2; exit 1; fi
-      [ "$try" -eq 5 ] && { tail -5 "$work/out" "$work/err" >&2; exit 1; }
+      [ "$try" -eq 5 ] && { tail -n 5 "$work/out" "$work/err" >&2; exit 1; }
     done
     echo "parallelism $parallelism round '${round:-create}': $(tail -1 "$work/out")"
   done

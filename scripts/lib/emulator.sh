@@ -1,7 +1,8 @@
 # scripts/lib/emulator.sh (sourced): starts rtksync-emulator on a free port in the background,
 # stops it and removes $work on exit, and points rtksync at it.
 #   start_emulator EMULATOR_BIN WORK_DIR [EMULATOR_ARGS...]
-# Sets $emulator (its pid) and exports CLOUDFLARE_API_BASE_URL and CLOUDFLARE_API_TOKEN.
+# Sets $emulator (its pid) and $emulator_url (http://127.0.0.1:PORT, for its admin routes),
+# and exports CLOUDFLARE_API_BASE_URL and CLOUDFLARE_API_TOKEN.
 start_emulator() {
   local bin=$1 dir=$2 port
   shift 2
@@ -13,6 +14,7 @@ start_emulator() {
     read -r -t 0.1 <> <(:) || true
   done
   port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$dir/emulator.out")
-  export CLOUDFLARE_API_BASE_URL="http://127.0.0.1:$port/client/v4"
+  emulator_url="http://127.0.0.1:$port"
+  export CLOUDFLARE_API_BASE_URL="$emulator_url/client/v4"
   export CLOUDFLARE_API_TOKEN=dev-token
 }
