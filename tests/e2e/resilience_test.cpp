@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <random>
 #include <set>
 
 #include "support/repo.hpp"
@@ -16,27 +15,6 @@ using nlohmann::json;
 
 const std::vector<std::string> kFast{"--retry-base-ms", "1",        "--max-retries", "8",
                                      "--rate-limit",    "1000000/1"};
-
-// Every title once, and every example participant present.
-void expect_examples_converged(Repo& repo) {
-  auto meetings = repo.all_meetings();
-  std::multiset<std::string> titles;
-  for (const auto& m : meetings) titles.insert(m.value("title", ""));
-  for (const auto& t : titles) EXPECT_EQ(titles.count(t), 1U) << "duplicate meeting titled " << t;
-  EXPECT_EQ(titles.size(), 4U);
-  size_t participants = 0;
-  for (const auto& m : meetings) {
-    const json listed =
-        repo.api("GET", "/meetings/" + m["id"].get<std::string>() + "/participants?per_page=100");
-    participants += listed["data"].size();
-  }
-  EXPECT_EQ(participants, 12U);
-  auto state = repo.state();
-  ASSERT_FALSE(state.is_discarded()) << "state file does not parse";
-  EXPECT_TRUE(state["intents"].empty());
-  auto plan = repo.run({"plan", "--detailed-exitcode"});
-  EXPECT_EQ(plan.exit_code, 0) << plan.out << plan.err;
-}
 
 TEST(Resilience, RepeatedAppliesConvergeUnderInjectedFaults) {
   Repo repo({"--error-rate", "0.2", "--drop-rate", "0.05", "--seed", "42"});
@@ -77,36 +55,8 @@ TEST(Resilience, RepeatedAppliesConvergeUnderInjectedFaults) {
   EXPECT_EQ(participants, 12U);
 }
 
-TEST(Resilience, KilledAppliesRecoverWithoutDuplicates) {
-  Repo repo;
-  repo.copy_examples();
-  const int trials = 30;
-  int killed = 0;
-  int recovered_creates = 0;
-  for (int seed = 1; seed <= trials; ++seed) {
-    SCOPED_TRACE("seed " + std::to_string(seed));
-    repo.reset();
-    std::filesystem::remove_all(repo.dir() / ".rtksync");
-    std::mt19937 rng(static_cast<unsigned>(seed));
-    int kill_after = 1 + static_cast<int>(rng() % 22);  // the full apply takes 21 responses
-    auto crashed =
-        repo.apply({}, {"RTKSYNC_TEST_KILL_AFTER_RESPONSES=" + std::to_string(kill_after)});
-    ASSERT_TRUE(crashed.exit_code == 137 || crashed.exit_code == 0)
-        << crashed.exit_code << crashed.err;
-    killed += crashed.exit_code == 137 ? 1 : 0;
-    auto state = repo.state();
-    if (std::filesystem::exists(repo.dir() / ".rtksync/state.json")) {
-      ASSERT_FALSE(state.is_discarded()) << "state file torn by the kill";
-    }
-    auto rerun = repo.apply();
-    ASSERT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;
-    if (rerun.err.find("an interrupted create had succeeded") != std::string::npos)
-      ++recovered_creates;
-    expect_examples_converged(repo);
-  }
-  EXPECT_GE(killed, 25);
-  EXPECT_GT(recovered_creates, 0);  // some kills fell between a create's answer and its journal
-}
+// Kills at random points were tested here; KillSuite (fault_suite_test.cpp) now kills an
+// apply at every response, which covers them.
 
 TEST(Resilience, PartialFailureIsSummarisedAndARerunFinishes) {
   // No retries against an emulator failing half its requests: some operations fail, their
