@@ -1,6 +1,6 @@
-// Resilience: repeated applies under injected 5xx and dropped connections, and applies
-// killed with SIGKILL at seeded points. Afterwards: no duplicate meetings, no lost
-// participants, a state file that parses, and an empty plan.
+// Resilience: repeated applies under injected 5xx and dropped connections, and a partial
+// failure summarised and finished by a rerun. Afterwards: no duplicate meetings, no lost
+// participants, a state file that parses, and an empty plan. (Kills: fault_suite_test.cpp.)
 #include <gtest/gtest.h>
 
 #include <map>
