@@ -13,6 +13,7 @@
 #include "plan/changes.hpp"
 #include "plan/meeting_diff.hpp"
 #include "plan/participants_diff.hpp"
+#include "plan/titles.hpp"
 
 namespace rtk::plan {
 namespace {
@@ -34,64 +35,6 @@ bool takes_out_of_service(const MeetingDiff& diff, const model::DesiredMeeting& 
   const json* now = model::get_path(observed, "status");
   const bool active = now == nullptr || !now->is_string() || *now != model::kInactive;
   return active && model::string_at(d.fields, "status") == model::kInactive;
-}
-
-// The title as it may be printed: its reference text when it came from one.
-std::string shown_title(const model::DesiredMeeting& d) {
-  json t = d.shown("title");
-  return t.is_string() ? t.get<std::string>() : "";
-}
-
-// Unbound meetings by title (a create marker left by an interrupted create is ignored, so
-// such a meeting counts under the title it was meant to have).
-using TitleIndex = std::map<std::string, std::vector<std::string>>;
-
-TitleIndex unbound_by_title(const PlanInput& in) {
-  std::set<std::string> bound;
-  for (const auto& [key, st] : in.state.meetings) bound.insert(st.id);
-  TitleIndex out;
-  for (const auto& s : in.observed.summaries) {
-    std::string id = s.value("id", "");
-    if (bound.count(id) != 0U) continue;
-    const json& title = s.value("title", json());
-    if (title.is_string()) out[model::unmarked_title(title.get<std::string>())].push_back(id);
-  }
-  return out;
-}
-
-// Creating a meeting whose exact title already exists unbound is what a second checkout or a
-// lost state file would do to every meeting: an error, unless duplicates are allowed.
-void check_unbound_same_title(const model::DesiredMeeting& d, const TitleIndex& unbound,
-                              MeetingPlan& mp, Plan& plan) {
-  if (!d.import_id.empty()) {  // exported from an existing meeting: bind it, never duplicate it
-    plan.errors.push_back("meeting " + d.key + " names import_id " + d.import_id +
-                          " but is not bound to it: run `rtksync import --by-title` (or "
-                          "`rtksync import " +
-                          d.key + " " + d.import_id +
-                          "`) first, or remove import_id to create a "
-                          "new meeting.");
-    return;
-  }
-  const json& title = d.fields.value("title", json());
-  if (!title.is_string() || title.get<std::string>().empty()) return;
-  auto it = unbound.find(title.get<std::string>());
-  if (it == unbound.end()) return;
-  std::string ids;
-  for (const auto& id : it->second) ids += (ids.empty() ? "" : ", ") + id;
-  const std::string shown = shown_title(d);
-  if (d.allow_duplicate_title) {
-    mp.notes.push_back("a meeting titled \"" + shown + "\" already exists unbound (id " + ids +
-                       "); creating another, as allow_duplicate_title says");
-    return;
-  }
-  plan.errors.push_back(
-      "meeting " + d.key + ": an unbound meeting titled \"" + shown + "\" already exists (id " +
-      ids +
-      "), so creating it would make a duplicate (another checkout or a lost state file?). "
-      "Bind the existing one with `rtksync import " +
-      d.key + " " + it->second.front() +
-      "`, or set `allow_duplicate_title: true` on the meeting (or in the project's defaults) to "
-      "create another.");
 }
 
 // What a create cannot carry (fields POST does not take but PATCH does, such as status) goes
