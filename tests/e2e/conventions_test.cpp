@@ -181,6 +181,25 @@ TEST(Conventions, ATerminalShowsProgressWhileReadingTheServer) {
   EXPECT_FALSE(contains(piped.err + piped.out, "reading the server")) << piped.err;
 }
 
+// Colour only on a terminal, and never with NO_COLOR (https://no-color.org) or --no-color.
+TEST(Conventions, ColourOnlyOnATerminalWithoutNoColor) {
+  Repo repo;
+  repo.meetings(kOne);
+  std::vector<std::string> env{"CLOUDFLARE_API_BASE_URL=" + repo.emulator().base_url(),
+                               std::string("CLOUDFLARE_API_TOKEN=") + EmulatorProcess::kToken};
+  const std::string plan =
+      std::string(RTKSYNC_BIN) + " plan -c " + (repo.dir() / "rtksync.yaml").string();
+  const std::string escape = "\033[";
+  auto coloured = run_command({"/usr/bin/script", "-qec", plan, "/dev/null"}, env);
+  EXPECT_TRUE(contains(coloured.out, escape + "32m+ meeting standup")) << coloured.out;
+  auto flag = run_command({"/usr/bin/script", "-qec", plan + " --no-color", "/dev/null"}, env);
+  EXPECT_FALSE(contains(flag.out, escape + "32m")) << flag.out;
+  env.emplace_back("NO_COLOR=1");
+  auto variable = run_command({"/usr/bin/script", "-qec", plan, "/dev/null"}, env);
+  EXPECT_FALSE(contains(variable.out, escape + "32m")) << variable.out;
+  EXPECT_FALSE(contains(repo.run({"plan"}).out, escape));  // not a terminal
+}
+
 TEST(Conventions, MarkdownNamesItsTargetAndShowsDeactivationsAsRemovals) {
   Repo repo;
   repo.meetings(std::string(kOne) + "  old:\n    title: Old\n");
