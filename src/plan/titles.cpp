@@ -27,15 +27,6 @@ TitleIndex unbound_by_title(const PlanInput& in) {
 
 void check_unbound_same_title(const model::DesiredMeeting& d, const TitleIndex& unbound,
                               MeetingPlan& mp, Plan& plan) {
-  if (!d.import_id.empty()) {  // exported from an existing meeting: bind it, never duplicate it
-    plan.errors.push_back("meeting " + d.key + " names import_id " + d.import_id +
-                          " but is not bound to it: run `rtksync import --by-title` (or "
-                          "`rtksync import " +
-                          d.key + " " + d.import_id +
-                          "`) first, or remove import_id to create a "
-                          "new meeting.");
-    return;
-  }
   const json& title = d.fields.value("title", json());
   if (!title.is_string() || title.get<std::string>().empty()) return;
   auto it = unbound.find(title.get<std::string>());

@@ -21,6 +21,7 @@ std::string shown_title(const model::DesiredMeeting& d);
 using TitleIndex = std::map<std::string, std::vector<std::string>>;  // title -> unbound ids
 TitleIndex unbound_by_title(const PlanInput& in);
 
+// (A key with import_id never gets here: plan_create refuses to create it.)
 void check_unbound_same_title(const model::DesiredMeeting& d, const TitleIndex& unbound,
                               MeetingPlan& mp, Plan& plan);
 

@@ -46,6 +46,9 @@ import urllib.request
 
 import yaml
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from strict_yaml import strict  # noqa: E402
+
 ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"
 APP = "my-app"
 TOKEN = "ci-template-test-token"
@@ -59,22 +62,9 @@ GITLAB_STAGE_KEYWORDS = {"stages", "workflow", "default", "variables", "include"
                          "services", "cache", "before_script", "after_script"}
 
 
+@strict
 class StrictLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
     """libyaml's safe loader; a duplicate key is an error (GitHub and GitLab refuse them)."""
-
-
-def _no_duplicates(loader, node, deep=False):
-    seen = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, "duplicate key %r" % (key,), key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
 
 
 def load_template(path):

@@ -26,6 +26,9 @@ import sys
 import jsonschema
 import yaml
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from strict_yaml import strict  # noqa: E402
+
 # Per invalid file: the schema errors that must be among the validator's findings (as
 # "json/pointer: validator"), and the planted problems a JSON Schema cannot express.
 INVALID = {
@@ -91,23 +94,12 @@ INVALID = {
 }
 
 
+@strict
 class StrictLoader(yaml.SafeLoader):
     """PyYAML's safe loader, stricter: a duplicate key is an error (rtksync reports one too),
     and timestamps stay strings (JSON has no dates)."""
 
 
-def _no_duplicates(loader, node, deep=False):
-    seen = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, "duplicate key %r" % (key,), key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
 StrictLoader.yaml_implicit_resolvers = {
     k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
