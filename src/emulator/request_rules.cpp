@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "model/iso_time.hpp"
+#include "model/json_path.hpp"
 #include "model/projection.hpp"
 #include "model/validate.hpp"
 
@@ -20,7 +21,7 @@ void deep_merge(json& into, const json& from) {
     } else if (value.is_object() && into.contains(key) && into[key].is_object()) {
       deep_merge(into[key], value);
     } else {
-      into[key] = without_nulls(value);
+      into[key] = model::without_nulls(value);
     }
   }
 }
@@ -64,24 +65,13 @@ bool parse_body(const std::string& text, Resource r, model::Verb verb, json& out
   return true;
 }
 
-// A null in a request body means "absent" (the contract allows it only where a value may be
-// cleared); the emulator never stores or answers null.
-json without_nulls(const json& value) {
-  if (!value.is_object()) return value;
-  json out = json::object();
-  for (const auto& [k, v] : value.items()) {
-    if (!v.is_null()) out[k] = without_nulls(v);
-  }
-  return out;
-}
-
 // PUT semantics: every replaceable field takes the body's value or returns to its default.
 void replace_fields(Resource r, json& object, const json& body) {
   for (const model::Field* f : model::children(r, "")) {
     if (!f->accepts(model::kPut)) continue;
     std::string key(f->name());
     if (body.contains(key) && !body[key].is_null()) {
-      object[key] = without_nulls(body[key]);
+      object[key] = model::without_nulls(body[key]);
     } else if (!f->default_json.empty()) {
       object[key] = json::parse(f->default_json);
     } else {
@@ -98,7 +88,7 @@ void merge_top_level(Resource r, json& object, const json& body, bool deep) {
     if (deep && value.is_object() && object.contains(key) && object[key].is_object()) {
       deep_merge(object[key], value);
     } else if (!value.is_null()) {
-      object[key] = without_nulls(value);
+      object[key] = model::without_nulls(value);
     } else if (const model::Field* f = model::find_field(r, key); !f->has(model::kRequired)) {
       object.erase(key);
     }

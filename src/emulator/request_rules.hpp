@@ -19,8 +19,6 @@ Reply ok(json data, int status = 200);
 // Parses a JSON body and validates it for a verb; on failure fills err.
 bool parse_body(const std::string& text, model::Resource r, model::Verb verb, json& out,
                 Reply& err);
-// A null in a request body means "absent"; the emulator never stores or answers null.
-json without_nulls(const json& value);
 // PUT semantics: every replaceable field takes the body's value or returns to its default.
 void replace_fields(model::Resource r, json& object, const json& body);
 // PATCH semantics: the given top-level fields are replaced (nested objects as a whole, or

@@ -7,6 +7,7 @@
 
 #include "emulator/request_rules.hpp"
 #include "model/iso_time.hpp"
+#include "model/json_path.hpp"
 #include "model/projection.hpp"
 #include "model/validate.hpp"
 
@@ -151,7 +152,7 @@ Reply Store::create_meeting(const Target& t, const std::string& body) {
   App* app = find_app(t);
   if (app == nullptr) return error_reply(404, "app " + t.app_id + " not found");
   json m = new_meeting_defaults();
-  m.update(without_nulls(input));
+  m.update(model::without_nulls(input));
   settle(m);
   std::string id = new_uuid();
   std::string now = now_iso();
@@ -228,7 +229,7 @@ Reply Store::add_participant(const Target& t, const std::string& meeting_id,
                                   " already exists in this meeting");
     }
   }
-  json p = without_nulls(input);
+  json p = model::without_nulls(input);
   std::string id = new_uuid();
   std::string now = now_iso();
   p["id"] = id;

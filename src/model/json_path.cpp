@@ -65,4 +65,13 @@ void erase_path(json& root, std::string_view path) {
   }
 }
 
+json without_nulls(const json& value) {
+  if (!value.is_object()) return value;
+  json out = json::object();
+  for (const auto& [k, v] : value.items()) {
+    if (!v.is_null()) out[k] = without_nulls(v);
+  }
+  return out;
+}
+
 }  // namespace rtk::model

@@ -17,5 +17,8 @@ void set_path(json& root, std::string_view path, json value);
 std::string string_at(const json& root, std::string_view path);
 // Removes the value at a dotted path (no-op when missing).
 void erase_path(json& root, std::string_view path);
+// The value with every null member removed, at any depth (a create has nothing to remove; the
+// emulator reads a null in a body as "absent" and never stores one).
+json without_nulls(const json& value);
 
 }  // namespace rtk::model

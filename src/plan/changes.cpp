@@ -32,15 +32,6 @@ void put_references(json& body, const model::References& references) {
   }
 }
 
-json without_nulls(const json& value) {
-  if (!value.is_object()) return value;
-  json out = json::object();
-  for (const auto& [k, v] : value.items()) {
-    if (!v.is_null()) out[k] = without_nulls(v);
-  }
-  return out;
-}
-
 FieldChange change_of(const Field& f, const json* before, const json& after,
                       const model::References& refs) {
   const std::string path(f.path);

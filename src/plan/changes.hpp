@@ -17,8 +17,6 @@ json overlay(const json& observed, const json& desired);
 // Puts the reference texts back where the body carries values that came from references:
 // bodies are saved in plan files and resolved again only when sent.
 void put_references(json& body, const model::References& references);
-// A create has nothing to remove: a null in the YAML just means "not set".
-json without_nulls(const json& value);
 // A change to a value of an existing object. Secrets and referenced values never carry what
 // they were or will be: "(sensitive)" before, the reference text (or "(sensitive)") after.
 FieldChange change_of(const model::Field& f, const json* before, const json& after,

@@ -67,7 +67,7 @@ void plan_create(const model::DesiredMeeting& d, const PlanInput& in, const Titl
   mp.action = MeetingAction::Create;
   Operation create{
       .kind = OpKind::CreateMeeting,
-      .body = without_nulls(model::body_for(Resource::Meeting, d.fields, model::kPost))};
+      .body = model::without_nulls(model::body_for(Resource::Meeting, d.fields, model::kPost))};
   put_references(create.body, d.references);
   create.changes = creation_changes(Resource::Meeting, create.body, d.references);
   mp.ops.push_back(std::move(create));

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "api/client.hpp"
+#include "support/client_factory.hpp"
 #include "support/emulator_process.hpp"
 
 namespace rtk::testing {
@@ -249,16 +250,9 @@ const std::string kWarm = "00000000-0000-4000-8000-000000000001";
 const std::string kMeeting = "00000000-0000-4000-8000-000000000002";
 
 api::ClientOptions options_for(const CountingServer& server) {
-  api::ClientOptions o;
-  o.base_url = server.base_url();
-  o.token = EmulatorProcess::kToken;
-  o.account_id = EmulatorProcess::kAccount;
-  o.app_id = EmulatorProcess::kApp;
-  o.parallelism = 1;
+  api::ClientOptions o = client_options(server.base_url());
+  o.parallelism = 1;  // one connection at a time: the test counts them
   o.max_retries = 5;
-  o.rate_budget = 100000;
-  o.rate_window_s = 1;
-  o.backoff_base = std::chrono::milliseconds(1);
   o.backoff_max = std::chrono::milliseconds(2);
   return o;
 }

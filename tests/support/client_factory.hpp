@@ -6,9 +6,10 @@
 
 namespace rtk::testing {
 
-inline api::ClientOptions client_options(const EmulatorProcess& emu) {
+// Options for a client of the test account and app at base_url, with fast backoff.
+inline api::ClientOptions client_options(const std::string& base_url) {
   api::ClientOptions o;
-  o.base_url = emu.base_url();
+  o.base_url = base_url;
   o.token = EmulatorProcess::kToken;
   o.account_id = EmulatorProcess::kAccount;
   o.app_id = EmulatorProcess::kApp;
@@ -17,6 +18,10 @@ inline api::ClientOptions client_options(const EmulatorProcess& emu) {
   o.backoff_base = std::chrono::milliseconds(1);
   o.backoff_max = std::chrono::milliseconds(20);
   return o;
+}
+
+inline api::ClientOptions client_options(const EmulatorProcess& emu) {
+  return client_options(emu.base_url());
 }
 
 }  // namespace rtk::testing
