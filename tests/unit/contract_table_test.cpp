@@ -16,6 +16,7 @@
 #include <string>
 
 #include "model/field_table.hpp"
+#include "support/json_types.hpp"
 
 namespace rtk::model {
 namespace {
@@ -152,22 +153,7 @@ std::set<std::string> seed_list_fields(const std::string& section) {
 }
 
 std::string type_of(const Field& f) {
-  switch (f.kind) {
-    case Kind::Bool:
-      return "boolean";
-    case Kind::Integer:
-      return "integer";
-    case Kind::Number:
-      return "number";
-    case Kind::String:
-    case Kind::Enum:
-      return "string";
-    case Kind::StringList:
-      return "array<string>";
-    case Kind::Object:
-      return "object";
-  }
-  return "?";
+  return f.kind == Kind::StringList ? "array<string>" : testing::json_type(f.kind);
 }
 
 std::string verbs_text(unsigned v) {

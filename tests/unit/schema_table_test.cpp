@@ -10,6 +10,7 @@
 #include "config/loader.hpp"
 #include "model/field_table.hpp"
 #include "model/json_schema.hpp"
+#include "support/json_types.hpp"
 
 namespace rtk::model {
 namespace {
@@ -34,22 +35,7 @@ const json* schema_at(const json& object, std::string_view path) {
 }
 
 std::string type_of(Kind k) {
-  switch (k) {
-    case Kind::Bool:
-      return "boolean";
-    case Kind::Integer:
-      return "integer";
-    case Kind::Number:
-      return "number";
-    case Kind::String:
-    case Kind::Enum:
-      return "string";
-    case Kind::StringList:
-      return "array";
-    case Kind::Object:
-      return "object";
-  }
-  return "?";
+  return testing::json_type(k);
 }
 
 bool has_type(const json& node, const std::string& type) {
