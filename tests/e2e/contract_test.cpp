@@ -47,8 +47,7 @@ class Probe {
 
 // "METHOD /route" of every operation in the contract.
 std::set<std::string> contract_operations() {
-  std::ifstream in(std::string(RTKSYNC_SOURCE_DIR) +
-                   "/../shared/api/realtimekit-meetings.openapi.json");
+  std::ifstream in(std::string(RTKSYNC_SHARED_DIR) + "/api/realtimekit-meetings.openapi.json");
   json doc = json::parse(in);
   const std::string prefix = "/accounts/{account_id}/realtime/kit/{app_id}";
   std::set<std::string> out;

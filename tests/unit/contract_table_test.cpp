@@ -32,8 +32,8 @@ std::string read_text(const std::string& path) {
 }
 
 const json& contract() {
-  static const json doc = json::parse(read_text(
-      std::string(RTKSYNC_SOURCE_DIR) + "/../shared/api/realtimekit-meetings.openapi.json"));
+  static const json doc = json::parse(
+      read_text(std::string(RTKSYNC_SHARED_DIR) + "/api/realtimekit-meetings.openapi.json"));
   return doc;
 }
 
@@ -136,8 +136,7 @@ ContractFields contract_fields(Resource r) {
 // The fields seed 001 lists for an item of a list endpoint (the contract's list items are
 // the whole Meeting/Participant schema, all optional, so it cannot say).
 std::set<std::string> seed_list_fields(const std::string& section) {
-  std::string text =
-      read_text(std::string(RTKSYNC_SOURCE_DIR) + "/../shared/seeds/001_8eadd2a25b130660.txt");
+  std::string text = read_text(std::string(RTKSYNC_SHARED_DIR) + "/seeds/001_8eadd2a25b130660.txt");
   auto start = text.find(section);
   EXPECT_NE(start, std::string::npos) << section;
   auto returns = text.find("### Returns", start);

@@ -18,7 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kSuite = fs::path(RTKSYNC_SOURCE_DIR "/../shared/yaml-test-suite");
+const fs::path kSuite = fs::path(RTKSYNC_SHARED_DIR "/yaml-test-suite");
 
 std::string read(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
