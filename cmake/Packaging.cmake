@@ -45,7 +45,7 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # rtksync_VERSION-RELEASE_ARCH.deb
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-# Library dependencies (libcurl, libyaml-cpp, libfyaml, libyaml, libssl, libstdc++ ...) are
+# Library dependencies (libcurl, libfyaml, libyaml, libssl, libstdc++ ...) are
 # read from the binaries by dpkg-shlibdeps, so they match the distribution it was built on.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "ca-certificates")  # libcurl verifies TLS against them

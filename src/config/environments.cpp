@@ -5,13 +5,13 @@
 
 namespace rtk::config {
 
-std::string read_target_string(const YAML::Node& node, const FileContext& ctx,
+std::string read_target_string(const YamlNode& node, const FileContext& ctx,
                                const std::string& what) {
-  if (!node.IsScalar()) {
+  if (!node.is_scalar()) {
     ctx.diags->error(ctx.pos(node), what + " must be a string");
     return "";
   }
-  const std::string& text = node.Scalar();
+  const std::string& text = node.value;
   if (!has_reference(text)) return text;
   auto resolved = resolve_references(text, ctx.root, *ctx.env);
   if (resolved) return *resolved;
@@ -25,12 +25,12 @@ std::string read_target_string(const YAML::Node& node, const FileContext& ctx,
 
 namespace {
 
-model::Environment read_environment(const std::string& name, const YAML::Node& body,
+model::Environment read_environment(const std::string& name, const YamlNode& body,
                                     const FileContext& ctx) {
   model::Environment env;
   if (!expect_map(body, ctx, "environment " + name)) return env;
   for_each_entry(
-      body, ctx, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+      body, ctx, [&](const std::string& key, const YamlNode& key_node, const YamlNode& value) {
         const std::string what = "environments." + name + "." + key;
         if (key == "account_id") {
           env.account_id = read_target_string(value, ctx, what);
@@ -41,7 +41,7 @@ model::Environment read_environment(const std::string& name, const YAML::Node& b
         } else if (key == "values") {
           if (!expect_map(value, ctx, what)) return;
           for_each_entry(value, ctx,
-                         [&](const std::string& var, const YAML::Node&, const YAML::Node& v) {
+                         [&](const std::string& var, const YamlNode&, const YamlNode& v) {
                            env.values[var] = read_target_string(v, ctx, what + "." + var);
                          });
         } else {
@@ -56,14 +56,13 @@ model::Environment read_environment(const std::string& name, const YAML::Node& b
 
 }  // namespace
 
-std::map<std::string, model::Environment> read_environments(const YAML::Node& node,
+std::map<std::string, model::Environment> read_environments(const YamlNode& node,
                                                             const FileContext& ctx) {
   std::map<std::string, model::Environment> out;
   if (!expect_map(node, ctx, "environments")) return out;
-  for_each_entry(node, ctx,
-                 [&](const std::string& name, const YAML::Node&, const YAML::Node& body) {
-                   out[name] = read_environment(name, body, ctx);
-                 });
+  for_each_entry(node, ctx, [&](const std::string& name, const YamlNode&, const YamlNode& body) {
+    out[name] = read_environment(name, body, ctx);
+  });
   return out;
 }
 

@@ -9,8 +9,6 @@
 #include <string>
 #include <string_view>
 
-#include <yaml-cpp/yaml.h>
-
 #include "config/yaml_fields.hpp"
 #include "model/desired.hpp"
 #include "model/result.hpp"
@@ -19,9 +17,9 @@ namespace rtk::config {
 
 // A target string of the project file (account_id, app_id, state, values), which may come
 // from ${env:...} or ${file:...}; "" with a diagnostic when it cannot be read.
-std::string read_target_string(const YAML::Node& node, const FileContext& ctx,
+std::string read_target_string(const YamlNode& node, const FileContext& ctx,
                                const std::string& what);
-std::map<std::string, model::Environment> read_environments(const YAML::Node& node,
+std::map<std::string, model::Environment> read_environments(const YamlNode& node,
                                                             const FileContext& ctx);
 // Makes `name` the project's target (an unknown name is an error naming the declared ones).
 Result<Unit> select_environment(model::Project& project, const std::string& name);

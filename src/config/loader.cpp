@@ -9,7 +9,6 @@
 #include "config/meeting_reader.hpp"
 #include "config/project_file.hpp"
 #include "config/yaml_fields.hpp"
-#include "config/yaml_gate.hpp"
 #include "model/validate.hpp"
 
 namespace rtk::config {
@@ -17,51 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using model::json;
-
-// `{ key: ${env:X} }` is not YAML: inside { } and [ ] a reference must be quoted.
-std::string flow_hint(const std::string& text, const SyntaxProblem& e) {
-  size_t start = 0;
-  for (int line = 1; line < e.line && start != std::string::npos; ++line) {
-    start = text.find('\n', start);
-    if (start != std::string::npos) ++start;
-  }
-  if (start == std::string::npos) return "";
-  std::string line = text.substr(start, text.find('\n', start) - start);
-  bool flow = line.find('{') != std::string::npos || line.find('[') != std::string::npos;
-  if (!flow || line.find("${") == std::string::npos) return "";
-  return " (inside { } or [ ], quote a reference: \"${env:NAME}\")";
-}
-
-std::optional<YAML::Node> parse_yaml(const std::string& text, const FileContext& ctx) {
-  auto syntax = check_yaml_syntax(text);
-  for (const auto& e : syntax.errors) {
-    ctx.diags->error({ctx.file, e.line, e.col}, "YAML syntax: " + e.message + flow_hint(text, e));
-  }
-  if (!syntax.ok()) return std::nullopt;
-  auto portability = check_yaml_portability(text);
-  for (const auto& e : portability) {
-    ctx.diags->error({ctx.file, e.line, e.col},
-                     "YAML syntax: " + e.message +
-                         "; valid YAML 1.2, but libyaml and the tools built on it (PyYAML, "
-                         "linters) reject it: write it the common way (spaces, not tabs; quote "
-                         "odd scalars)");
-  }
-  if (!portability.empty()) return std::nullopt;
-  if (syntax.documents > 1) {
-    ctx.diags->error({ctx.file, syntax.second_document_line, syntax.second_document_col},
-                     "a file holds one YAML document; this one starts a second (`---`), which "
-                     "would be ignored");
-    return std::nullopt;
-  }
-  try {
-    return YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    ctx.diags->error(ctx.pos(e.mark), "YAML syntax: " + e.msg);
-  } catch (const YAML::Exception& e) {
-    ctx.diags->error(ctx.pos(e.mark), "YAML: " + e.msg);
-  }
-  return std::nullopt;
-}
 
 std::optional<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -71,20 +25,20 @@ std::optional<std::string> read_file(const std::string& path) {
   return s.str();
 }
 
-FieldSink read_defaults(const YAML::Node& node, const FileContext& ctx) {
+FieldSink read_defaults(const YamlNode& node, const FileContext& ctx) {
   FieldSink sink;
-  if (node && expect_map(node, ctx, "defaults")) {
+  if (expect_map(node, ctx, "defaults")) {
     read_fields(node, model::Resource::Meeting, "", ctx, sink, {}, "defaults");
   }
   return sink;
 }
 
-void read_limits(const YAML::Node& node, const FileContext& ctx, model::SafetyLimits& limits) {
+void read_limits(const YamlNode& node, const FileContext& ctx, model::SafetyLimits& limits) {
   if (!expect_map(node, ctx, "limits")) return;
   std::vector<std::string> names;
   for (const auto& k : limit_keys()) names.emplace_back(k.name);
   for_each_entry(
-      node, ctx, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+      node, ctx, [&](const std::string& key, const YamlNode& key_node, const YamlNode& value) {
         auto known = std::find_if(limit_keys().begin(), limit_keys().end(),
                                   [&](const LimitKey& k) { return key == k.name; });
         if (known == limit_keys().end()) {
@@ -104,17 +58,18 @@ void read_limits(const YAML::Node& node, const FileContext& ctx, model::SafetyLi
       });
 }
 
-std::vector<std::string> read_string_list(const YAML::Node& node, const FileContext& ctx,
+std::vector<std::string> read_string_list(const YamlNode& node, const FileContext& ctx,
                                           const std::string& what) {
   std::vector<std::string> out;
-  if (node.IsScalar()) return {node.Scalar()};
-  if (!node.IsSequence()) {
+  if (node.is_scalar()) return {node.value};
+  if (!node.is_sequence()) {
     ctx.diags->error(ctx.pos(node), what + " must be a glob or a list of globs");
     return out;
   }
-  for (const auto& item : node) {
-    if (item.IsScalar()) {
-      out.push_back(item.Scalar());
+  for (const auto& item_node : node.items) {
+    const YamlNode& item = *item_node;
+    if (item.is_scalar()) {
+      out.push_back(item.value);
     } else {
       ctx.diags->error(ctx.pos(item), what + " entries must be strings");
     }
@@ -123,12 +78,12 @@ std::vector<std::string> read_string_list(const YAML::Node& node, const FileCont
 }
 
 // Reads rtksync.yaml; returns the defaults block's fields.
-FieldSink read_project(const YAML::Node& doc, const FileContext& ctx, model::Project& project) {
+FieldSink read_project(const YamlNode& doc, const FileContext& ctx, model::Project& project) {
   FieldSink defaults;
-  if (doc.IsNull()) return defaults;
+  if (doc.is_null()) return defaults;
   if (!expect_map(doc, ctx, "the project file")) return defaults;
   for_each_entry(
-      doc, ctx, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+      doc, ctx, [&](const std::string& key, const YamlNode& key_node, const YamlNode& value) {
         if (!is_project_key(key)) {  // the table the schema is made from
           auto hint = suggest(key, project_key_names());
           ctx.diags->error(ctx.pos(key_node),
@@ -198,7 +153,7 @@ void load_meeting_text(const std::string& text, const std::string& display_name,
                        const model::Project& project, const EnvLookup& env,
                        model::DesiredState& desired, Diagnostics& diags) {
   FileContext ctx{display_name, project.root, &env, &diags, true, project.values()};
-  if (auto doc = parse_yaml(text, ctx)) read_meetings_doc(*doc, ctx, FieldSink{}, desired);
+  read_meetings_file(text, ctx, FieldSink{}, desired);
 }
 
 Loaded load(const LoadOptions& options) {
@@ -216,7 +171,7 @@ Loaded load(const LoadOptions& options) {
     return out;
   }
   FieldSink defaults;
-  if (auto doc = parse_yaml(*text, pctx)) defaults = read_project(*doc, pctx, project);
+  if (auto doc = read_yaml_document(*text, pctx)) defaults = read_project(**doc, pctx, project);
   if (!options.environment.empty()) {
     if (auto chosen = select_environment(project, options.environment); !chosen)
       out.diagnostics.error({options.config_path, 0, 0}, chosen.error().message);
@@ -241,9 +196,7 @@ Loaded load(const LoadOptions& options) {
       out.diagnostics.error({shown, 0, 0}, "cannot read file");
       continue;
     }
-    if (auto doc = parse_yaml(*content, ctx)) {
-      read_meetings_doc(*doc, ctx, defaults, out.desired);
-    }
+    read_meetings_file(*content, ctx, defaults, out.desired);
   }
   warn_shared_titles(out.desired, out.diagnostics);
   return out;

@@ -18,13 +18,14 @@ const std::set<std::string> kMeetingExtras{"participants", "import_id", "ignore_
                                            "participants_policy"};
 
 // ignore_changes: a list of the table's meeting field paths.
-void read_ignore_changes(const YAML::Node& node, const FileContext& ctx, model::DesiredMeeting& m) {
-  if (!node.IsSequence()) {
+void read_ignore_changes(const YamlNode& node, const FileContext& ctx, model::DesiredMeeting& m) {
+  if (!node.is_sequence()) {
     ctx.diags->error(ctx.pos(node), "ignore_changes must be a list of field paths");
     return;
   }
-  for (const auto& item : node) {
-    const std::string path = item.IsScalar() ? item.Scalar() : "";
+  for (const auto& item_node : node.items) {
+    const YamlNode& item = *item_node;
+    const std::string path = item.is_scalar() ? item.value : "";
     const model::Field* f = model::find_field(model::Resource::Meeting, path);
     if (f == nullptr || f->has(model::kReadOnly) || f->has(model::kLocal)) {
       ctx.diags->error(ctx.pos(item),
@@ -36,9 +37,9 @@ void read_ignore_changes(const YAML::Node& node, const FileContext& ctx, model::
   }
 }
 
-void read_participants_policy(const YAML::Node& node, const FileContext& ctx,
+void read_participants_policy(const YamlNode& node, const FileContext& ctx,
                               model::DesiredMeeting& m) {
-  const std::string policy = node.IsScalar() ? node.Scalar() : "";
+  const std::string policy = node.is_scalar() ? node.value : "";
   if (policy != "authoritative" && policy != "additive") {
     ctx.diags->error(ctx.pos(node), "participants_policy must be authoritative or additive");
     return;
@@ -57,14 +58,15 @@ void merge_into(json& base, const json& over) {
   }
 }
 
-void read_participants(const YAML::Node& list, const FileContext& ctx, model::DesiredMeeting& m) {
+void read_participants(const YamlNode& list, const FileContext& ctx, model::DesiredMeeting& m) {
   m.participants_managed = true;
-  if (list.IsNull()) return;
-  if (!list.IsSequence()) {
+  if (list.is_null()) return;
+  if (!list.is_sequence()) {
     ctx.diags->error(ctx.pos(list), "participants must be a list");
     return;
   }
-  for (const auto& item : list) {
+  for (const auto& item_node : list.items) {
+    const YamlNode& item = *item_node;
     if (!expect_map(item, ctx, "a participant")) continue;
     FieldSink sink;
     read_fields(item, model::Resource::Participant, "", ctx, sink, {},
@@ -119,7 +121,7 @@ void check_cross_fields(model::DesiredMeeting& m, const FileContext& ctx) {
   }
 }
 
-void read_meeting(const std::string& key, const YAML::Node& key_node, const YAML::Node& body,
+void read_meeting(const std::string& key, const YamlNode& key_node, const YamlNode& body,
                   const FileContext& ctx, const FieldSink& defaults, model::DesiredState& desired) {
   model::DesiredMeeting m;
   m.key = key;
@@ -141,14 +143,15 @@ void read_meeting(const std::string& key, const YAML::Node& key_node, const YAML
     m.allow_duplicate_title = m.fields["allow_duplicate_title"].get<bool>();
     m.fields.erase("allow_duplicate_title");
   }
-  if (body["participants"]) read_participants(body["participants"], ctx, m);
-  if (body["ignore_changes"]) read_ignore_changes(body["ignore_changes"], ctx, m);
-  if (body["participants_policy"]) read_participants_policy(body["participants_policy"], ctx, m);
-  if (const auto id = body["import_id"]) {
-    if (id.IsScalar() && !id.Scalar().empty() && !has_reference(id.Scalar())) {
-      m.import_id = id.Scalar();
+  if (const auto* list = body.find("participants")) read_participants(*list, ctx, m);
+  if (const auto* paths = body.find("ignore_changes")) read_ignore_changes(*paths, ctx, m);
+  if (const auto* policy = body.find("participants_policy"))
+    read_participants_policy(*policy, ctx, m);
+  if (const auto* id = body.find("import_id")) {
+    if (id->is_scalar() && !id->value.empty() && !has_reference(id->value)) {
+      m.import_id = id->value;
     } else {
-      ctx.diags->error(ctx.pos(id), "import_id must be a meeting id (a string)");
+      ctx.diags->error(ctx.pos(*id), "import_id must be a meeting id (a string)");
     }
   }
   check_cross_fields(m, ctx);
@@ -163,14 +166,30 @@ void read_meeting(const std::string& key, const YAML::Node& key_node, const YAML
   desired.meetings.emplace(key, std::move(m));
 }
 
+// One entry under `meetings:`. A duplicate key is reported by read_meeting, across files too.
+void read_meeting_entry(const YamlNode& key, const YamlNode& body, const FileContext& ctx,
+                        const FieldSink& defaults, model::DesiredState& desired) {
+  if (!key.is_scalar()) {
+    ctx.diags->error(ctx.pos(key), "keys must be plain strings");
+    return;
+  }
+  read_meeting(key.value, key, body, ctx, defaults, desired);
+}
+
 }  // namespace
 
-void read_meetings_doc(const YAML::Node& doc, const FileContext& ctx, const FieldSink& defaults,
-                       model::DesiredState& desired) {
-  if (doc.IsNull()) return;  // an empty file declares nothing
-  if (!expect_map(doc, ctx, "a meeting file (write `meetings:` at the top)")) return;
+void read_meetings_file(std::string_view text, const FileContext& ctx, const FieldSink& defaults,
+                        model::DesiredState& desired) {
+  // Each meeting is read as soon as its entry is complete, then dropped (issue 12).
+  auto read_entry = [&](const YamlNode& top_key, const YamlNode& key, const YamlNode& body) {
+    if (top_key.is_scalar() && top_key.value == "meetings")
+      read_meeting_entry(key, body, ctx, defaults, desired);
+  };
+  auto doc = read_yaml_document(text, ctx, read_entry);
+  if (!doc || (*doc)->is_null()) return;  // an empty file declares nothing
+  if (!expect_map(**doc, ctx, "a meeting file (write `meetings:` at the top)")) return;
   for_each_entry(
-      doc, ctx, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+      **doc, ctx, [&](const std::string& key, const YamlNode& key_node, const YamlNode& value) {
         if (key != "meetings") {
           auto hint = suggest(key, {"meetings"});
           ctx.diags->error(
@@ -178,13 +197,11 @@ void read_meetings_doc(const YAML::Node& doc, const FileContext& ctx, const Fiel
               "unknown top-level key " + key + (hint.empty() ? "" : "; did you mean `meetings`?"));
           return;
         }
-        if (value.IsNull()) return;
-        if (!expect_map(value, ctx, "meetings")) return;
-        for_each_entry(
-            value, ctx,
-            [&](const std::string& mkey, const YAML::Node& mkey_node, const YAML::Node& body) {
-              read_meeting(mkey, mkey_node, body, ctx, defaults, desired);
-            });
+        if (value.is_null() || !expect_map(value, ctx, "meetings")) return;
+        // Entries not handed over above: those of an anchored mapping.
+        for (const auto& [mkey, body] : value.entries) {
+          read_meeting_entry(*mkey, *body, ctx, defaults, desired);
+        }
       });
 }
 

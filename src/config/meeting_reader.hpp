@@ -4,14 +4,16 @@
 // keys. Every problem is a diagnostic with its position.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
+#include <string_view>
 
 #include "config/yaml_fields.hpp"
 #include "model/desired.hpp"
 
 namespace rtk::config {
 
-void read_meetings_doc(const YAML::Node& doc, const FileContext& ctx, const FieldSink& defaults,
-                       model::DesiredState& desired);
+// Reads one meeting file's text (it passes the syntax gate first). Each meeting is read as
+// soon as the parser completes it, so memory follows the largest meeting, not the file.
+void read_meetings_file(std::string_view text, const FileContext& ctx, const FieldSink& defaults,
+                        model::DesiredState& desired);
 
 }  // namespace rtk::config

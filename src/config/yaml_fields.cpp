@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "config/environments.hpp"
+#include "config/yaml_gate.hpp"
 #include "model/validate.hpp"
 
 namespace rtk::config {
@@ -15,87 +16,88 @@ using model::Field;
 using model::json;
 using model::Kind;
 
-bool is_plain(const YAML::Node& n) {
-  return n.Tag() == "?";
+bool is_plain(const YamlNode& n) {
+  return n.plain;
 }
 
-std::string shape_of(const YAML::Node& n) {
-  if (n.IsMap()) return "mapping";
-  if (n.IsSequence()) return "list";
-  if (n.IsNull()) return "nothing";
-  if (!is_plain(n)) return "string \"" + n.Scalar() + "\"";
-  return "\"" + n.Scalar() + "\"";
+std::string shape_of(const YamlNode& n) {
+  if (n.is_map()) return "mapping";
+  if (n.is_sequence()) return "list";
+  if (n.is_null()) return "nothing";
+  if (!is_plain(n)) return "string \"" + n.value + "\"";
+  return "\"" + n.value + "\"";
 }
 
-std::optional<double> scalar_number(const YAML::Node& n) {
+std::optional<double> scalar_number(const YamlNode& n) {
   if (!is_plain(n)) return std::nullopt;
-  const std::string& s = n.Scalar();
+  const std::string& s = n.value;
   double v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
   return v;
 }
 
-std::string expected(const Field& f, const YAML::Node& n) {
+std::string expected(const Field& f, const YamlNode& n) {
   return "expected " + std::string(model::kind_name(f.kind)) + " for " + std::string(f.name()) +
          ", got " + shape_of(n);
 }
 
 // Converts one node to JSON for its field; nullopt (with a diagnostic) when impossible.
-std::optional<json> convert(const YAML::Node& n, const Field& f, const FileContext& ctx) {
+std::optional<json> convert(const YamlNode& n, const Field& f, const FileContext& ctx) {
   auto fail = [&](std::string msg) -> std::optional<json> {
     ctx.diags->error(ctx.pos(n), std::move(msg));
     return std::nullopt;
   };
-  if (n.IsNull()) {  // `null`, `~` or nothing: remove it, where the API can
+  if (n.is_null()) {  // `null`, `~` or nothing: remove it, where the API can
     if (f.removable()) return json(nullptr);
     return fail(std::string(f.name()) +
                 " cannot be null: the API cannot remove it (leave it out to stop managing it)");
   }
   switch (f.kind) {
     case Kind::Object:
-      if (!n.IsMap()) return fail(expected(f, n));
+      if (!n.is_map()) return fail(expected(f, n));
       return json::object();
     case Kind::StringList: {
-      if (!n.IsSequence()) return fail(expected(f, n));
+      if (!n.is_sequence()) return fail(expected(f, n));
       json out = json::array();
-      for (const auto& item : n) {
-        if (!item.IsScalar())
+      for (const auto& item_node : n.items) {
+        const YamlNode& item = *item_node;
+        if (!item.is_scalar())
           return fail("every item of " + std::string(f.name()) + " must be a string");
-        if (has_reference(item.Scalar())) {
+        if (has_reference(item.value)) {
           return fail("${env:...} and ${file:...} references are not supported inside lists (" +
                       std::string(f.name()) + ")");
         }
-        out.push_back(item.Scalar());
+        out.push_back(item.value);
       }
       return out;
     }
     case Kind::Bool:
-      if (n.IsScalar() && is_plain(n)) {
-        const auto& s = n.Scalar();
+      if (n.is_scalar() && is_plain(n)) {
+        const auto& s = n.value;
         if (s == "true" || s == "True" || s == "TRUE") return json(true);
         if (s == "false" || s == "False" || s == "FALSE") return json(false);
       }
       return fail(expected(f, n) + " (write true or false)");
     case Kind::Integer:
-      if (n.IsScalar()) {
+      if (n.is_scalar()) {
         if (auto i = scalar_integer(n)) return json(*i);
         if (scalar_number(n)) {
-          return fail("expected integer for " + std::string(f.name()) + ", got " + n.Scalar() +
+          return fail("expected integer for " + std::string(f.name()) + ", got " + n.value +
                       " (a fractional number)");
         }
       }
       return fail(expected(f, n));
     case Kind::Number:
-      if (n.IsScalar()) {
+      if (n.is_scalar()) {
         if (auto i = scalar_integer(n)) return json(*i);
         if (auto d = scalar_number(n)) return json(*d);
       }
       return fail(expected(f, n));
     case Kind::String:
     case Kind::Enum:
-      if (!n.IsScalar()) return fail(expected(f, n));
-      return json(n.Scalar());
+      if (!n.is_scalar()) return fail(expected(f, n));
+      return json(n.value);
   }
   return std::nullopt;
 }
@@ -109,61 +111,98 @@ std::vector<std::string> candidate_names(model::Resource r, const std::string& p
   return out;
 }
 
+// `{ key: ${env:X} }` is not YAML: inside { } and [ ] a reference must be quoted.
+std::string flow_hint(std::string_view text, const SyntaxProblem& e) {
+  size_t start = 0;
+  for (int line = 1; line < e.line && start != std::string::npos; ++line) {
+    start = text.find('\n', start);
+    if (start != std::string::npos) ++start;
+  }
+  if (start == std::string::npos) return "";
+  std::string_view line = text.substr(start, text.find('\n', start) - start);
+  bool flow = line.find('{') != std::string_view::npos || line.find('[') != std::string_view::npos;
+  if (!flow || line.find("${") == std::string_view::npos) return "";
+  return " (inside { } or [ ], quote a reference: \"${env:NAME}\")";
+}
+
 }  // namespace
 
-model::SourcePos FileContext::pos(const YAML::Mark& mark) const {
-  if (mark.line < 0) return {file, 0, 0};
-  return {file, mark.line + 1, mark.column + 1};
+std::optional<YamlNodePtr> read_yaml_document(std::string_view text, const FileContext& ctx,
+                                              const YamlEntryFn& on_entry) {
+  auto syntax = check_yaml_syntax(text);
+  for (const auto& e : syntax.errors) {
+    ctx.diags->error({ctx.file, e.line, e.col}, "YAML syntax: " + e.message + flow_hint(text, e));
+  }
+  if (!syntax.ok()) return std::nullopt;
+  auto portability = check_yaml_portability(text);
+  for (const auto& e : portability) {
+    ctx.diags->error({ctx.file, e.line, e.col},
+                     "YAML syntax: " + e.message +
+                         "; valid YAML 1.2, but libyaml and the tools built on it (PyYAML, "
+                         "linters) reject it: write it the common way (spaces, not tabs; quote "
+                         "odd scalars)");
+  }
+  if (!portability.empty()) return std::nullopt;
+  if (syntax.documents > 1) {
+    ctx.diags->error({ctx.file, syntax.second_document_line, syntax.second_document_col},
+                     "a file holds one YAML document; this one starts a second (`---`), which "
+                     "would be ignored");
+    return std::nullopt;
+  }
+  auto tree = parse_yaml_tree(text, on_entry);
+  if (!tree) {
+    const auto& e = tree.error();
+    ctx.diags->error({ctx.file, e.line, e.col}, "YAML: " + e.message);
+    return std::nullopt;
+  }
+  return std::move(tree).value();
 }
 
-model::SourcePos FileContext::pos(const YAML::Node& node) const {
-  return pos(node.Mark());
+model::SourcePos FileContext::pos(const YamlNode& node) const {
+  return {file, node.line, node.col};
 }
 
-std::optional<long> scalar_integer(const YAML::Node& node) {
-  if (!node.IsScalar() || !is_plain(node)) return std::nullopt;
-  const std::string& s = node.Scalar();
+std::optional<long> scalar_integer(const YamlNode& node) {
+  if (!node.is_scalar() || !is_plain(node)) return std::nullopt;
+  const std::string& s = node.value;
   long v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
   return v;
 }
 
-bool expect_map(const YAML::Node& node, const FileContext& ctx, const std::string& what) {
-  if (node.IsMap()) return true;
+bool expect_map(const YamlNode& node, const FileContext& ctx, const std::string& what) {
+  if (node.is_map()) return true;
   ctx.diags->error(ctx.pos(node), "expected a mapping for " + what + ", got " + shape_of(node));
   return false;
 }
 
 void for_each_entry(
-    const YAML::Node& map, const FileContext& ctx,
-    const std::function<void(const std::string&, const YAML::Node&, const YAML::Node&)>& fn) {
+    const YamlNode& map, const FileContext& ctx,
+    const std::function<void(const std::string&, const YamlNode&, const YamlNode&)>& fn) {
   std::map<std::string, model::SourcePos> seen;
-  // yaml-cpp iterators yield entries by value, and `it->first` is a member of a temporary
-  // proxy: a reference bound to it dangles (ASan: stack-use-after-scope). The range-for
-  // keeps each entry alive for the whole iteration.
-  for (const auto& entry : map) {
-    const YAML::Node& key = entry.first;
-    if (!key.IsScalar()) {
+  for (const auto& [key_node, value] : map.entries) {
+    const YamlNode& key = *key_node;
+    if (!key.is_scalar()) {
       ctx.diags->error(ctx.pos(key), "keys must be plain strings");
       continue;
     }
     auto where = ctx.pos(key);
-    auto [prev, inserted] = seen.emplace(key.Scalar(), where);
+    auto [prev, inserted] = seen.emplace(key.value, where);
     if (!inserted) {
-      ctx.diags->error(where, "duplicate key " + key.Scalar() + " (first at line " +
+      ctx.diags->error(where, "duplicate key " + key.value + " (first at line " +
                                   std::to_string(prev->second.line) + ")");
       continue;
     }
-    fn(key.Scalar(), key, entry.second);
+    fn(key.value, key, *value);
   }
 }
 
-void read_fields(const YAML::Node& map, model::Resource r, const std::string& parent_path,
+void read_fields(const YamlNode& map, model::Resource r, const std::string& parent_path,
                  const FileContext& ctx, FieldSink& sink, const std::set<std::string>& extra_keys,
                  const std::string& where) {
   for_each_entry(
-      map, ctx, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+      map, ctx, [&](const std::string& key, const YamlNode& key_node, const YamlNode& value) {
         if (parent_path.empty() && extra_keys.count(key) != 0U) return;
         std::string path = model::join_path(parent_path, key);
         const Field* f = model::find_field(r, path);
@@ -192,7 +231,7 @@ void read_fields(const YAML::Node& map, model::Resource r, const std::string& pa
           model::set_path(sink.fields, path, json::object());
           read_fields(value, r, path, ctx, sink, {}, path);
           for (const Field* child : model::children(r, path)) {
-            if (child->has(model::kRequired) && !value[std::string(child->name())]) {
+            if (child->has(model::kRequired) && value.find(child->name()) == nullptr) {
               ctx.diags->error(ctx.pos(key_node), std::string(child->path) + " is required when " +
                                                       path + " is given");
             }

@@ -1,14 +1,14 @@
-// config/yaml_fields: reads YAML mappings into JSON values by the field table, with source
-// positions, secret references resolved, and a diagnostic for every problem found.
+// config/yaml_fields: reads YAML documents (through the syntax gate) and their mappings into
+// JSON values by the field table, with source positions, secret references resolved, and a
+// diagnostic for every problem found.
 #pragma once
 
 #include <set>
 #include <string>
 
-#include <yaml-cpp/yaml.h>
-
 #include "config/diagnostics.hpp"
 #include "config/references.hpp"
+#include "config/yaml_tree.hpp"
 #include "model/desired.hpp"
 #include "model/field_table.hpp"
 
@@ -22,8 +22,7 @@ struct FileContext {
   bool strict_env = true;  // missing env variables: error (true) or warning (false)
   // The selected environment's values for ${var:NAME} (nullptr: none selected).
   const std::map<std::string, std::string>* vars = nullptr;
-  [[nodiscard]] model::SourcePos pos(const YAML::Node& node) const;
-  [[nodiscard]] model::SourcePos pos(const YAML::Mark& mark) const;
+  [[nodiscard]] model::SourcePos pos(const YamlNode& node) const;
 };
 
 // Where converted values go.
@@ -33,21 +32,26 @@ struct FieldSink {
   std::map<std::string, model::SourcePos> positions;
 };
 
+// Reads text as one YAML document through the syntax gate (config/yaml_gate) into a tree;
+// every problem becomes a diagnostic and nullopt. on_entry: see parse_yaml_tree.
+std::optional<YamlNodePtr> read_yaml_document(std::string_view text, const FileContext& ctx,
+                                              const YamlEntryFn& on_entry = nullptr);
+
 // Reads a mapping of resource fields at parent_path into sink. Keys in extra_keys are
 // skipped (the caller reads them); every other unknown key is an error with a suggestion.
-void read_fields(const YAML::Node& map, model::Resource r, const std::string& parent_path,
+void read_fields(const YamlNode& map, model::Resource r, const std::string& parent_path,
                  const FileContext& ctx, FieldSink& sink, const std::set<std::string>& extra_keys,
                  const std::string& where);
 
 // Checks that node is a mapping; reports "expected a mapping for <what>" otherwise.
-bool expect_map(const YAML::Node& node, const FileContext& ctx, const std::string& what);
+bool expect_map(const YamlNode& node, const FileContext& ctx, const std::string& what);
 
 // Calls fn(key, key_node, value_node) for each entry, reporting duplicate keys once.
 void for_each_entry(
-    const YAML::Node& map, const FileContext& ctx,
-    const std::function<void(const std::string&, const YAML::Node&, const YAML::Node&)>& fn);
+    const YamlNode& map, const FileContext& ctx,
+    const std::function<void(const std::string&, const YamlNode&, const YamlNode&)>& fn);
 
 // Reads a plain scalar as an integer; nullopt when it is not one.
-std::optional<long> scalar_integer(const YAML::Node& node);
+std::optional<long> scalar_integer(const YamlNode& node);
 
 }  // namespace rtk::config

@@ -36,7 +36,8 @@ void collect_errors(fy_diag* diag, SyntaxCheck& out) {
 
 }  // namespace
 
-SyntaxCheck check_yaml_syntax(std::string_view text) {
+std::vector<SyntaxProblem> read_fyaml_events(std::string_view text,
+                                             const std::function<bool(const fy_event&)>& fn) {
   SyntaxCheck out;
   auto diag = collecting_diag();
   fy_parse_cfg cfg{};
@@ -44,44 +45,60 @@ SyntaxCheck check_yaml_syntax(std::string_view text) {
   cfg.diag = diag.get();
   std::unique_ptr<fy_parser, ParserDeleter> parser(fy_parser_create(&cfg));
   if (!diag || !parser || fy_parser_set_string(parser.get(), text.data(), text.size()) != 0) {
-    out.errors.push_back({1, 1, "cannot start the YAML parser"});
-    return out;
+    return {{1, 1, "cannot start the YAML parser"}};
   }
-  while (fy_event* event = fy_parser_parse(parser.get())) {
-    if (event->type == FYET_DOCUMENT_START && ++out.documents == 2) {
-      if (const fy_mark* mark = fy_event_start_mark(event)) {
-        out.second_document_line = mark->line + 1;
-        out.second_document_col = mark->column + 1;
-      }
-    }
+  bool more = true;
+  while (fy_event* event = more ? fy_parser_parse(parser.get()) : nullptr) {
+    more = fn(*event);
     fy_parser_event_free(parser.get(), event);
   }
   const bool failed = fy_parser_get_stream_error(parser.get());
   collect_errors(diag.get(), out);
   if (failed && out.errors.empty()) out.errors.push_back({1, 1, "invalid YAML"});
+  return out.errors;
+}
+
+SyntaxCheck check_yaml_syntax(std::string_view text) {
+  SyntaxCheck out;
+  out.errors = read_fyaml_events(text, [&](const fy_event& event) {
+    if (event.type == FYET_DOCUMENT_START && ++out.documents == 2) {
+      if (const fy_mark* mark = fy_event_start_mark(const_cast<fy_event*>(&event))) {
+        out.second_document_line = mark->line + 1;
+        out.second_document_col = mark->column + 1;
+      }
+    }
+    return true;
+  });
   return out;
 }
 
-std::vector<SyntaxProblem> check_yaml_portability(std::string_view text) {
+std::optional<SyntaxProblem> read_libyaml_events(
+    std::string_view text, const std::function<bool(const yaml_event_s&)>& fn) {
   yaml_parser_t parser;
-  if (yaml_parser_initialize(&parser) == 0) return {{1, 1, "cannot start libyaml"}};
+  if (yaml_parser_initialize(&parser) == 0) return SyntaxProblem{1, 1, "cannot start libyaml"};
   yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
                                text.size());
-  std::vector<SyntaxProblem> out;
-  for (bool done = false; !done;) {
+  std::optional<SyntaxProblem> problem;
+  for (bool more = true; more;) {
     yaml_event_t event;
     if (yaml_parser_parse(&parser, &event) == 0) {
       std::string message = parser.problem != nullptr ? parser.problem : "invalid YAML";
       if (parser.context != nullptr) message += std::string(" (") + parser.context + ")";
-      out.push_back({static_cast<int>(parser.problem_mark.line) + 1,
-                     static_cast<int>(parser.problem_mark.column) + 1, message});
+      problem = SyntaxProblem{static_cast<int>(parser.problem_mark.line) + 1,
+                              static_cast<int>(parser.problem_mark.column) + 1, message};
       break;
     }
-    done = event.type == YAML_STREAM_END_EVENT;
+    more = event.type != YAML_STREAM_END_EVENT && fn(event);
     yaml_event_delete(&event);
   }
   yaml_parser_delete(&parser);
-  return out;
+  return problem;
+}
+
+std::vector<SyntaxProblem> check_yaml_portability(std::string_view text) {
+  auto problem = read_libyaml_events(text, [](const yaml_event_s&) { return true; });
+  if (problem) return {*problem};
+  return {};
 }
 
 }  // namespace rtk::config

@@ -1,13 +1,16 @@
-// config/yaml_gate: the strict syntax gate in front of yaml-cpp. yaml-cpp accepts some
-// documents the YAML spec rejects (an unterminated quoted scalar swallows the rest of the
-// file); every file is first read by libfyaml, a conformant parser (it passes the whole YAML
-// test suite), then by libyaml for portability, and a file either rejects never reaches
-// yaml-cpp.
+// config/yaml_gate: the strict syntax gate in front of the tree reader (config/yaml_tree).
+// Every file is first read by libfyaml, a conformant parser (it passes the whole YAML test
+// suite), then by libyaml for portability; a file either rejects is never read further.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+struct yaml_event_s;  // libyaml's event (yaml_event_t)
+struct fy_event;      // libfyaml's
 
 namespace rtk::config {
 
@@ -33,5 +36,15 @@ SyntaxCheck check_yaml_syntax(std::string_view text);
 // ':'); a meeting file must read the same everywhere, so rtksync rejects what it rejects.
 // Empty when libyaml reads the whole stream. Pure.
 std::vector<SyntaxProblem> check_yaml_portability(std::string_view text);
+
+// Hands libfyaml's events for text to fn, in order, until fn returns false or the stream
+// ends; returns the errors libfyaml reported (empty: none).
+std::vector<SyntaxProblem> read_fyaml_events(std::string_view text,
+                                             const std::function<bool(const fy_event&)>& fn);
+
+// Hands libyaml's events for text to fn, in order, until fn returns false or the stream ends;
+// returns libyaml's error, if it finds one first.
+std::optional<SyntaxProblem> read_libyaml_events(
+    std::string_view text, const std::function<bool(const yaml_event_s&)>& fn);
 
 }  // namespace rtk::config

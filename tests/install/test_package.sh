@@ -19,7 +19,7 @@ grep -qx "Architecture: $(dpkg --print-architecture)" <<<"$info" || fail "archit
 grep -qE '^Version: [0-9]+\.[0-9]+\.[0-9]+-1$' <<<"$info" || fail "version: $info"
 grep -qx 'Section: utils' <<<"$info" || fail "section: $info"
 # dpkg-shlibdeps found the shared libraries the binaries link.
-for lib in libcurl libyaml-cpp libfyaml libc6 ca-certificates; do
+for lib in libcurl libyaml-0-2 libfyaml libc6 ca-certificates; do
   grep -q "^Depends:.*$lib" <<<"$info" || fail "Depends lacks $lib: $info"
 done
 files=$(dpkg-deb --contents "$deb" | awk '{print $6}')

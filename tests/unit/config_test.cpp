@@ -341,19 +341,20 @@ TEST(Config, LimitsIncludeTheMassUpdateThreshold) {
       << format(sorted[0]);
 }
 
-// for_each_entry once bound a reference into yaml-cpp's temporary iterator proxy: every key
-// it read was already destroyed (ASan: stack-use-after-scope on the first mapping loaded).
-// Under ASan this fails without the fix; everywhere it pins keys, values and positions.
+// Pins for_each_entry's keys, values, positions and duplicate report (it once read keys
+// through a dangling reference: ASan, stack-use-after-scope).
 TEST(YamlFields, ForEachEntryPassesLiveKeysValuesAndPositions) {
-  const YAML::Node doc = YAML::Load("a: 1\nb: [x, y]\na: 3\nc: {d: e}\n");
+  auto tree = parse_yaml_tree("a: 1\nb: [x, y]\na: 3\nc: {d: e}\n");
+  ASSERT_TRUE(tree.ok());
+  const YamlNode& doc = **tree;
   Diagnostics diags;
   const EnvLookup env = fake_env({});
   const FileContext ctx{"m.yaml", ".", &env, &diags};
   std::vector<std::string> seen;
   for_each_entry(
-      doc, ctx, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+      doc, ctx, [&](const std::string& key, const YamlNode& key_node, const YamlNode& value) {
         auto at = ctx.pos(key_node);
-        std::string shape = value.IsScalar() ? value.Scalar() : value.IsSequence() ? "list" : "map";
+        std::string shape = value.is_scalar() ? value.value : value.is_sequence() ? "list" : "map";
         seen.push_back(key + "@" + std::to_string(at.line) + ":" + std::to_string(at.col) + "=" +
                        shape);
       });
