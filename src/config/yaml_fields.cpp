@@ -139,8 +139,8 @@ std::optional<YamlNodePtr> read_yaml_document(std::string_view text, const FileC
     ctx.diags->error({ctx.file, e.line, e.col},
                      "YAML syntax: " + e.message +
                          "; valid YAML 1.2, but libyaml and the tools built on it (PyYAML, "
-                         "linters) reject it: write it the common way (spaces, not tabs; quote "
-                         "odd scalars)");
+                         "linters) do not read it so: write it the common way (spaces, not "
+                         "tabs; quote odd scalars)");
   }
   if (!portability.empty()) return std::nullopt;
   if (syntax.documents > 1) {

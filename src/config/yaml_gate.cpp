@@ -34,6 +34,114 @@ void collect_errors(fy_diag* diag, SyntaxCheck& out) {
   }
 }
 
+// libyaml's events, one at a time (its parser pulls, as libfyaml's does).
+class LibyamlReader {
+ public:
+  explicit LibyamlReader(std::string_view text) {
+    ok_ = yaml_parser_initialize(&parser_) != 0;
+    if (ok_) {
+      yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()),
+                                   text.size());
+    }
+  }
+  ~LibyamlReader() {
+    if (has_event_) yaml_event_delete(&event_);
+    if (ok_) yaml_parser_delete(&parser_);
+  }
+  LibyamlReader(const LibyamlReader&) = delete;
+  LibyamlReader& operator=(const LibyamlReader&) = delete;
+
+  // The next event; nullptr on an error (see problem()).
+  const yaml_event_t* next() {
+    if (has_event_) yaml_event_delete(&event_);
+    has_event_ = ok_ && yaml_parser_parse(&parser_, &event_) != 0;
+    return has_event_ ? &event_ : nullptr;
+  }
+
+  [[nodiscard]] SyntaxProblem problem() const {
+    if (!ok_) return {1, 1, "cannot start libyaml"};
+    std::string message = parser_.problem != nullptr ? parser_.problem : "invalid YAML";
+    if (parser_.context != nullptr) message += std::string(" (") + parser_.context + ")";
+    return {static_cast<int>(parser_.problem_mark.line) + 1,
+            static_cast<int>(parser_.problem_mark.column) + 1, message};
+  }
+
+ private:
+  yaml_parser_t parser_{};
+  yaml_event_t event_{};
+  bool ok_ = false;
+  bool has_event_ = false;
+};
+
+std::string text_of(fy_token* token) {
+  size_t length = 0;
+  const char* text = token != nullptr ? fy_token_get_text(token, &length) : nullptr;
+  return text != nullptr ? std::string(text, length) : "";
+}
+
+std::string text_of(const yaml_char_t* s) {
+  return s != nullptr ? reinterpret_cast<const char*>(s) : "";
+}
+
+// The two parsers' event kinds, in one order.
+int kind_of(fy_event_type t) {
+  switch (t) {
+    case FYET_STREAM_START:
+      return YAML_STREAM_START_EVENT;
+    case FYET_STREAM_END:
+      return YAML_STREAM_END_EVENT;
+    case FYET_DOCUMENT_START:
+      return YAML_DOCUMENT_START_EVENT;
+    case FYET_DOCUMENT_END:
+      return YAML_DOCUMENT_END_EVENT;
+    case FYET_MAPPING_START:
+      return YAML_MAPPING_START_EVENT;
+    case FYET_MAPPING_END:
+      return YAML_MAPPING_END_EVENT;
+    case FYET_SEQUENCE_START:
+      return YAML_SEQUENCE_START_EVENT;
+    case FYET_SEQUENCE_END:
+      return YAML_SEQUENCE_END_EVENT;
+    case FYET_SCALAR:
+      return YAML_SCALAR_EVENT;
+    case FYET_ALIAS:
+      return YAML_ALIAS_EVENT;
+    default:
+      return YAML_NO_EVENT;
+  }
+}
+
+// What libyaml reads otherwise than libfyaml (the spec) at one event; nullopt when they agree.
+// Never the texts themselves: a scalar may be a literal secret.
+std::optional<std::string> difference(const fy_event& spec, const yaml_event_t& other) {
+  if (kind_of(spec.type) != static_cast<int>(other.type)) return "another structure";
+  switch (other.type) {
+    case YAML_SCALAR_EVENT: {
+      const auto& s = other.data.scalar;
+      const std::string text(reinterpret_cast<const char*>(s.value), s.length);
+      if (text != text_of(spec.scalar.value)) return "another text";
+      const bool plain = s.style == YAML_PLAIN_SCALAR_STYLE;
+      if (plain != (fy_token_scalar_style(spec.scalar.value) == FYSS_PLAIN)) return "another style";
+      if (text_of(s.anchor) != text_of(spec.scalar.anchor)) return "another anchor";
+      if (text_of(s.tag) != text_of(spec.scalar.tag)) return "another tag";
+      return std::nullopt;
+    }
+    case YAML_ALIAS_EVENT:
+      if (text_of(other.data.alias.anchor) != text_of(spec.alias.anchor)) return "another alias";
+      return std::nullopt;
+    case YAML_MAPPING_START_EVENT:
+      if (text_of(other.data.mapping_start.anchor) != text_of(spec.mapping_start.anchor))
+        return "another anchor";
+      return std::nullopt;
+    case YAML_SEQUENCE_START_EVENT:
+      if (text_of(other.data.sequence_start.anchor) != text_of(spec.sequence_start.anchor))
+        return "another anchor";
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
 }  // namespace
 
 std::vector<SyntaxProblem> read_fyaml_events(std::string_view text,
@@ -72,31 +180,20 @@ SyntaxCheck check_yaml_syntax(std::string_view text) {
   return out;
 }
 
-std::optional<SyntaxProblem> read_libyaml_events(
-    std::string_view text, const std::function<bool(const yaml_event_s&)>& fn) {
-  yaml_parser_t parser;
-  if (yaml_parser_initialize(&parser) == 0) return SyntaxProblem{1, 1, "cannot start libyaml"};
-  yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
-                               text.size());
-  std::optional<SyntaxProblem> problem;
-  for (bool more = true; more;) {
-    yaml_event_t event;
-    if (yaml_parser_parse(&parser, &event) == 0) {
-      std::string message = parser.problem != nullptr ? parser.problem : "invalid YAML";
-      if (parser.context != nullptr) message += std::string(" (") + parser.context + ")";
-      problem = SyntaxProblem{static_cast<int>(parser.problem_mark.line) + 1,
-                              static_cast<int>(parser.problem_mark.column) + 1, message};
-      break;
-    }
-    more = event.type != YAML_STREAM_END_EVENT && fn(event);
-    yaml_event_delete(&event);
-  }
-  yaml_parser_delete(&parser);
-  return problem;
-}
-
 std::vector<SyntaxProblem> check_yaml_portability(std::string_view text) {
-  auto problem = read_libyaml_events(text, [](const yaml_event_s&) { return true; });
+  LibyamlReader libyaml(text);
+  std::optional<SyntaxProblem> problem;
+  read_fyaml_events(text, [&](const fy_event& spec) {
+    const yaml_event_t* other = libyaml.next();
+    if (other == nullptr) {
+      problem = libyaml.problem();
+    } else if (auto what = difference(spec, *other)) {
+      const fy_mark* at = fy_event_start_mark(const_cast<fy_event*>(&spec));  // NOLINT: C API
+      problem = SyntaxProblem{at != nullptr ? at->line + 1 : 1, at != nullptr ? at->column + 1 : 1,
+                              "libyaml reads " + *what + " here than YAML 1.2 does"};
+    }
+    return !problem;
+  });
   if (problem) return {*problem};
   return {};
 }

@@ -9,8 +9,7 @@
 #include <string_view>
 #include <vector>
 
-struct yaml_event_s;  // libyaml's event (yaml_event_t)
-struct fy_event;      // libfyaml's
+struct fy_event;  // libfyaml's
 
 namespace rtk::config {
 
@@ -32,19 +31,15 @@ struct SyntaxCheck {
 SyntaxCheck check_yaml_syntax(std::string_view text);
 
 // A second reading by libyaml, which most YAML tools are built on (PyYAML, Ruby's Psych,
-// linters). It rejects some valid YAML 1.2 (a tab as separation, a plain scalar starting with
-// ':'); a meeting file must read the same everywhere, so rtksync rejects what it rejects.
-// Empty when libyaml reads the whole stream. Pure.
+// linters), event by event beside libfyaml's. libyaml rejects some valid YAML 1.2 (a tab as
+// separation, a plain scalar starting with ':') and misreads some (an anchor holding ':', a
+// plain scalar starting with '?', trailing blank lines of a block scalar); a meeting file must
+// read the same everywhere, so rtksync rejects both. Empty when the readings agree. Pure.
 std::vector<SyntaxProblem> check_yaml_portability(std::string_view text);
 
 // Hands libfyaml's events for text to fn, in order, until fn returns false or the stream
 // ends; returns the errors libfyaml reported (empty: none).
 std::vector<SyntaxProblem> read_fyaml_events(std::string_view text,
                                              const std::function<bool(const fy_event&)>& fn);
-
-// Hands libyaml's events for text to fn, in order, until fn returns false or the stream ends;
-// returns libyaml's error, if it finds one first.
-std::optional<SyntaxProblem> read_libyaml_events(
-    std::string_view text, const std::function<bool(const yaml_event_s&)>& fn);
 
 }  // namespace rtk::config
