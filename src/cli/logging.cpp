@@ -11,6 +11,11 @@
 namespace rtk::cli {
 namespace {
 
+std::string level_name(spdlog::level::level_enum level) {
+  const auto name = spdlog::level::to_string_view(level);
+  return {name.data(), name.size()};
+}
+
 // One JSON object a line; the message is escaped as JSON, whatever it holds.
 class JsonFormatter : public spdlog::formatter {
  public:
@@ -18,7 +23,8 @@ class JsonFormatter : public spdlog::formatter {
     const auto ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch()).count();
     const nlohmann::json line{{"time_ms", ms},
-                              {"level", spdlog::level::to_string_view(msg.level)},
+                              // A string: nlohmann reads spdlog's string_view as bytes.
+                              {"level", level_name(msg.level)},
                               {"message", std::string(msg.payload.data(), msg.payload.size())}};
     const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     dest.append(text.data(), text.data() + text.size());

@@ -97,6 +97,11 @@ TEST(Conventions, JsonLogsAreOneObjectALine) {
     auto j = json::parse(line, nullptr, false);
     ASSERT_FALSE(j.is_discarded()) << line;
     EXPECT_TRUE(j.contains("level") && j.contains("message")) << line;
+    // A name a log shipper can filter on (it was once an array of the name's bytes).
+    EXPECT_TRUE(j.value("level", json()) == "trace" || j.value("level", json()) == "debug" ||
+                j.value("level", json()) == "info" || j.value("level", json()) == "warning")
+        << line;
+    EXPECT_TRUE(j.value("message", json()).is_string()) << line;
     ++logged;
   }
   EXPECT_GT(logged, 0);
