@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/printable.hpp"
+
 namespace rtk::config {
 
 void Diagnostics::error(const model::SourcePos& pos, std::string message) {
@@ -41,10 +43,10 @@ std::string count_text(size_t errors, size_t warnings) {
 }
 
 std::string format(const Diagnostic& d) {
-  std::string out = d.pos.file;
+  std::string out = model::printable(d.pos.file);
   if (d.pos.line > 0) out += ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.col);
   out += d.severity == Severity::Error ? ": error: " : ": warning: ";
-  return out + d.message;
+  return out + model::printable(d.message);  // a quoted key or value may hold a line break
 }
 
 nlohmann::json to_json(const std::vector<Diagnostic>& diags) {

@@ -186,8 +186,15 @@ Loaded load(const LoadOptions& options) {
     out.diagnostics.warning({options.config_path, 0, 0},
                             "include pattern " + pattern + " matched no files");
   }
+  for (const auto& rel : expansion.outside_links) {
+    out.diagnostics.error({(fs::path(project.root) / rel).lexically_normal().string(), 0, 0},
+                          "a symbolic link out of the project: rtksync reads meeting files only "
+                          "inside it (its meetings would otherwise be planned away)");
+  }
+  const auto project_file = fs::path(options.config_path).lexically_normal();
   for (const auto& rel : expansion.files) {
     std::string shown = (fs::path(project.root) / rel).lexically_normal().string();
+    if (fs::path(shown) == project_file) continue;  // `include: ["**/*.yaml"]` names it too
     out.desired.files.push_back(shown);
     FileContext ctx{
         shown, project.root, &options.env, &out.diagnostics, options.strict_env, project.values()};

@@ -5,6 +5,7 @@
 
 #include "config/references.hpp"
 #include "model/field_table.hpp"
+#include "model/printable.hpp"
 #include "model/validate.hpp"
 
 namespace rtk::config {
@@ -60,7 +61,12 @@ void merge_into(json& base, const json& over) {
 
 void read_participants(const YamlNode& list, const FileContext& ctx, model::DesiredMeeting& m) {
   m.participants_managed = true;
-  if (list.is_null()) return;
+  if (list.is_null()) {  // every entry commented out would otherwise remove everyone
+    ctx.diags->error(ctx.pos(list),
+                     "participants is empty: write `participants: []` to remove every "
+                     "participant, or leave the key out to leave them unmanaged");
+    return;
+  }
   if (!list.is_sequence()) {
     ctx.diags->error(ctx.pos(list), "participants must be a list");
     return;
@@ -89,6 +95,12 @@ void read_participants(const YamlNode& list, const FileContext& ctx, model::Desi
     }
     if (!complete || !sink.fields.contains("custom_participant_id")) continue;
     p.custom_participant_id = sink.fields["custom_participant_id"];
+    if (model::has_control_characters(p.custom_participant_id)) {
+      ctx.diags->error(sink.positions["custom_participant_id"],
+                       "custom_participant_id " + model::json(p.custom_participant_id).dump() +
+                           " holds a control character (a line break?)");
+      continue;
+    }
     if (sink.fields.contains("token_rotation")) {
       p.token_rotation = sink.fields["token_rotation"].get<long>();
       sink.fields.erase("token_rotation");
@@ -173,7 +185,15 @@ void read_meeting_entry(const YamlNode& key, const YamlNode& body, const FileCon
     ctx.diags->error(ctx.pos(key), "keys must be plain strings");
     return;
   }
-  read_meeting(key.value, key, body, ctx, defaults, desired);
+  const std::string& k = key.value;
+  if (k.empty() || model::has_control_characters(k) || k.front() == ' ' || k.back() == ' ') {
+    ctx.diags->error(ctx.pos(key), "meeting key " + model::json(k).dump() +
+                                       ": a key names the meeting in plans, the state and "
+                                       "logs; write it without control characters or "
+                                       "surrounding spaces");
+    return;
+  }
+  read_meeting(k, key, body, ctx, defaults, desired);
 }
 
 }  // namespace

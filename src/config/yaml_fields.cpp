@@ -37,9 +37,25 @@ std::optional<double> scalar_number(const YamlNode& n) {
   return v;
 }
 
+// `0400`: YAML 1.1 (libyaml, PyYAML) reads an octal 256, YAML 1.2 a decimal 400. A file must
+// read the same everywhere, so neither is guessed.
+bool leading_zero(const YamlNode& n) {
+  if (!n.is_scalar() || !is_plain(n)) return false;
+  const std::string& s = n.value;
+  const size_t digits = s.find_first_not_of("+-");
+  return digits != std::string::npos && digits <= 1 && s.size() > digits + 1 && s[digits] == '0' &&
+         s.find_first_not_of("0123456789", digits) == std::string::npos;
+}
+
 std::string expected(const Field& f, const YamlNode& n) {
   return "expected " + std::string(model::kind_name(f.kind)) + " for " + std::string(f.name()) +
          ", got " + shape_of(n);
+}
+
+std::string leading_zero_message(const Field& f, const YamlNode& n) {
+  return "expected a number for " + std::string(f.name()) + ", got " + n.value +
+         ": with a leading zero, YAML 1.1 tools (PyYAML) read an octal number and YAML 1.2 a "
+         "decimal one; write it without the zero";
 }
 
 // Converts one node to JSON for its field; nullopt (with a diagnostic) when impossible.
@@ -80,15 +96,18 @@ std::optional<json> convert(const YamlNode& n, const Field& f, const FileContext
       }
       return fail(expected(f, n) + " (write true or false)");
     case Kind::Integer:
+      if (leading_zero(n)) return fail(leading_zero_message(f, n));
       if (n.is_scalar()) {
         if (auto i = scalar_integer(n)) return json(*i);
-        if (scalar_number(n)) {
+        if (auto d = scalar_number(n)) {
           return fail("expected integer for " + std::string(f.name()) + ", got " + n.value +
-                      " (a fractional number)");
+                      (*d == std::floor(*d) ? " (write a whole number as plain digits)"
+                                            : " (a fractional number)"));
         }
       }
       return fail(expected(f, n));
     case Kind::Number:
+      if (leading_zero(n)) return fail(leading_zero_message(f, n));
       if (n.is_scalar()) {
         if (auto i = scalar_integer(n)) return json(*i);
         if (auto d = scalar_number(n)) return json(*d);
@@ -129,18 +148,14 @@ std::string flow_hint(std::string_view text, const SyntaxProblem& e) {
 
 std::optional<YamlNodePtr> read_yaml_document(std::string_view text, const FileContext& ctx,
                                               const YamlEntryFn& on_entry) {
-  auto syntax = check_yaml_syntax(text);
+  auto syntax = check_yaml(text);
   for (const auto& e : syntax.errors) {
     ctx.diags->error({ctx.file, e.line, e.col}, "YAML syntax: " + e.message + flow_hint(text, e));
   }
   if (!syntax.ok()) return std::nullopt;
-  auto portability = check_yaml_portability(text);
+  const auto& portability = syntax.unportable;
   for (const auto& e : portability) {
-    ctx.diags->error({ctx.file, e.line, e.col},
-                     "YAML syntax: " + e.message +
-                         "; valid YAML 1.2, but libyaml and the tools built on it (PyYAML, "
-                         "linters) do not read it so: write it the common way (spaces, not "
-                         "tabs; quote odd scalars)");
+    ctx.diags->error({ctx.file, e.line, e.col}, "YAML syntax: " + e.message);
   }
   if (!portability.empty()) return std::nullopt;
   if (syntax.documents > 1) {
@@ -163,7 +178,7 @@ model::SourcePos FileContext::pos(const YamlNode& node) const {
 }
 
 std::optional<long> scalar_integer(const YamlNode& node) {
-  if (!node.is_scalar() || !is_plain(node)) return std::nullopt;
+  if (!node.is_scalar() || !is_plain(node) || leading_zero(node)) return std::nullopt;
   const std::string& s = node.value;
   long v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);

@@ -34,10 +34,14 @@ void collect_errors(fy_diag* diag, SyntaxCheck& out) {
   }
 }
 
+constexpr std::string_view kUnportable =
+    "; valid YAML 1.2, but libyaml and the tools built on it (PyYAML, linters) do not read it "
+    "so: write it the common way (spaces, not tabs; quote odd scalars)";
+
 // libyaml's events, one at a time (its parser pulls, as libfyaml's does).
 class LibyamlReader {
  public:
-  explicit LibyamlReader(std::string_view text) {
+  explicit LibyamlReader(std::string_view text) : text_(text) {
     ok_ = yaml_parser_initialize(&parser_) != 0;
     if (ok_) {
       yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()),
@@ -61,12 +65,30 @@ class LibyamlReader {
   [[nodiscard]] SyntaxProblem problem() const {
     if (!ok_) return {1, 1, "cannot start libyaml"};
     std::string message = parser_.problem != nullptr ? parser_.problem : "invalid YAML";
+    if (parser_.error == YAML_READER_ERROR) {  // bytes no YAML allows; libyaml gives an offset
+      return at_offset(parser_.problem_offset, message + " (a YAML file is printable UTF-8 text)");
+    }
     if (parser_.context != nullptr) message += std::string(" (") + parser_.context + ")";
+    message += kUnportable;
     return {static_cast<int>(parser_.problem_mark.line) + 1,
             static_cast<int>(parser_.problem_mark.column) + 1, message};
   }
 
  private:
+  // The line and column (1-based, in bytes) of a byte offset.
+  [[nodiscard]] SyntaxProblem at_offset(size_t offset, std::string message) const {
+    int line = 1;
+    size_t line_start = 0;
+    for (size_t i = 0; i < offset && i < text_.size(); ++i) {
+      if (text_[i] == '\n') {
+        ++line;
+        line_start = i + 1;
+      }
+    }
+    return {line, static_cast<int>(offset - line_start) + 1, std::move(message)};
+  }
+
+  std::string_view text_;
   yaml_parser_t parser_{};
   yaml_event_t event_{};
   bool ok_ = false;
@@ -74,9 +96,7 @@ class LibyamlReader {
 };
 
 std::string text_of(fy_token* token) {
-  size_t length = 0;
-  const char* text = token != nullptr ? fy_token_get_text(token, &length) : nullptr;
-  return text != nullptr ? std::string(text, length) : "";
+  return fyaml_text(token);
 }
 
 std::string text_of(const yaml_char_t* s) {
@@ -144,6 +164,19 @@ std::optional<std::string> difference(const fy_event& spec, const yaml_event_t& 
 
 }  // namespace
 
+std::string fyaml_text(fy_token* token) {
+  size_t length = 0;
+  const char* text = token != nullptr ? fy_token_get_text(token, &length) : nullptr;
+  return text != nullptr ? std::string(text, length) : "";
+}
+
+SyntaxProblem fyaml_problem_at(const fy_event& event, std::string message) {
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-const-cast): the C API takes no const
+  const fy_mark* mark = fy_event_start_mark(const_cast<fy_event*>(&event));
+  if (mark == nullptr) return {0, 0, std::move(message)};  // libfyaml has none (an empty value)
+  return {mark->line + 1, mark->column + 1, std::move(message)};
+}
+
 std::vector<SyntaxProblem> read_fyaml_events(std::string_view text,
                                              const std::function<bool(const fy_event&)>& fn) {
   SyntaxCheck out;
@@ -166,36 +199,59 @@ std::vector<SyntaxProblem> read_fyaml_events(std::string_view text,
   return out.errors;
 }
 
-SyntaxCheck check_yaml_syntax(std::string_view text) {
+namespace {
+
+// One libfyaml pass: its errors, the document count, the depth limit and, with compare, libyaml
+// in lockstep (its reading checked only while it agrees and the syntax holds).
+SyntaxCheck gate(std::string_view text, bool compare) {
   SyntaxCheck out;
+  int depth = 0;
+  std::optional<SyntaxProblem> too_deep;
+  std::optional<LibyamlReader> libyaml;
+  if (compare) libyaml.emplace(text);
+  std::optional<SyntaxProblem> unportable;
   out.errors = read_fyaml_events(text, [&](const fy_event& event) {
+    if (event.type == FYET_SEQUENCE_START || event.type == FYET_MAPPING_START) {
+      if (++depth > kMaxYamlDepth) {
+        too_deep = fyaml_problem_at(
+            event, "nesting deeper than " + std::to_string(kMaxYamlDepth) + " levels");
+        return false;
+      }
+    } else if (event.type == FYET_SEQUENCE_END || event.type == FYET_MAPPING_END) {
+      --depth;
+    }
     if (event.type == FYET_DOCUMENT_START && ++out.documents == 2) {
-      if (const fy_mark* mark = fy_event_start_mark(const_cast<fy_event*>(&event))) {
-        out.second_document_line = mark->line + 1;
-        out.second_document_col = mark->column + 1;
+      const auto at = fyaml_problem_at(event, "");
+      out.second_document_line = at.line;
+      out.second_document_col = at.col;
+    }
+    if (libyaml && !unportable) {
+      if (const yaml_event_t* other = libyaml->next(); other == nullptr) {
+        unportable = libyaml->problem();
+      } else if (auto what = difference(event, *other)) {
+        unportable = fyaml_problem_at(event, "libyaml reads " + *what + " here than YAML 1.2 does" +
+                                                 std::string(kUnportable));
       }
     }
     return true;
   });
+  if (too_deep) out.errors.insert(out.errors.begin(), *too_deep);
+  if (out.errors.empty() && unportable) out.unportable.push_back(*unportable);
   return out;
 }
 
+}  // namespace
+
+SyntaxCheck check_yaml(std::string_view text) {
+  return gate(text, true);
+}
+
+SyntaxCheck check_yaml_syntax(std::string_view text) {
+  return gate(text, false);
+}
+
 std::vector<SyntaxProblem> check_yaml_portability(std::string_view text) {
-  LibyamlReader libyaml(text);
-  std::optional<SyntaxProblem> problem;
-  read_fyaml_events(text, [&](const fy_event& spec) {
-    const yaml_event_t* other = libyaml.next();
-    if (other == nullptr) {
-      problem = libyaml.problem();
-    } else if (auto what = difference(spec, *other)) {
-      const fy_mark* at = fy_event_start_mark(const_cast<fy_event*>(&spec));  // NOLINT: C API
-      problem = SyntaxProblem{at != nullptr ? at->line + 1 : 1, at != nullptr ? at->column + 1 : 1,
-                              "libyaml reads " + *what + " here than YAML 1.2 does"};
-    }
-    return !problem;
-  });
-  if (problem) return {*problem};
-  return {};
+  return gate(text, true).unportable;
 }
 
 }  // namespace rtk::config

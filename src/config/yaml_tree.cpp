@@ -2,6 +2,7 @@
 
 #include <libfyaml.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -13,23 +14,12 @@ bool is_null_text(const std::string& s) {
   return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
 }
 
-std::string text_of(fy_token* token) {
-  size_t length = 0;
-  const char* text = token != nullptr ? fy_token_get_text(token, &length) : nullptr;
-  return text != nullptr ? std::string(text, length) : "";
-}
-
-const fy_mark* mark_of(const fy_event& e) {
-  return fy_event_start_mark(const_cast<fy_event*>(&e));  // NOLINT: the C API takes no const
-}
-
 std::shared_ptr<YamlNode> node_at(YamlNode::Kind kind, const fy_event& e) {
   auto node = std::make_shared<YamlNode>();
   node->kind = kind;
-  if (const fy_mark* mark = mark_of(e)) {
-    node->line = mark->line + 1;
-    node->col = mark->column + 1;
-  }
+  const auto at = fyaml_problem_at(e, "");
+  node->line = at.line;
+  node->col = at.col;
   return node;
 }
 
@@ -38,8 +28,8 @@ std::shared_ptr<YamlNode> node_at(YamlNode::Kind kind, const fy_event& e) {
 // is null, and any other tag (`!!str`, `!`, `!custom`) makes the text a string.
 std::shared_ptr<YamlNode> scalar_node(const fy_event& e) {
   const auto& s = e.scalar;
-  const std::string tag = text_of(s.tag);
-  std::string value = text_of(s.value);
+  const std::string tag = fyaml_text(s.tag);
+  std::string value = fyaml_text(s.value);
   const std::string core = "tag:yaml.org,2002:";
   bool plain = s.tag == nullptr && fy_token_scalar_style(s.value) == FYSS_PLAIN;
   if (tag == core + "int" || tag == core + "float" || tag == core + "bool") plain = true;
@@ -60,12 +50,20 @@ struct Frame {
   std::string anchor;
   YamlNodePtr pending_key;     // a mapping's key, waiting for its value
   YamlNodePtr streamed_under;  // set: entries go to on_entry with this top-level key
+  size_t weight = 1;           // nodes and scalar bytes below, aliases expanded
 };
 
-// Builds the first document's tree from libyaml's events.
+// An anchored node and its weight (what an alias to it repeats).
+struct Anchor {
+  YamlNodePtr node;
+  size_t weight = 0;
+};
+
+// Builds the first document's tree from libfyaml's events.
 class TreeBuilder {
  public:
-  explicit TreeBuilder(const YamlEntryFn& on_entry) : on_entry_(on_entry) {}
+  TreeBuilder(const YamlEntryFn& on_entry, size_t max_expansion)
+      : on_entry_(on_entry), max_expansion_(max_expansion) {}
 
   // False when the document is complete or an error was found.
   bool handle(const fy_event& e) {
@@ -100,18 +98,35 @@ class TreeBuilder {
  private:
   void scalar(const fy_event& e) {
     auto node = scalar_node(e);
-    if (e.scalar.anchor != nullptr) anchors_[text_of(e.scalar.anchor)] = node;
-    add(node);
+    if (node->line <= 0) place_by_context(*node);  // an empty value has no mark of its own
+    const size_t weight = 1 + node->value.size();
+    if (e.scalar.anchor != nullptr) anchors_[fyaml_text(e.scalar.anchor)] = {node, weight};
+    add(node, weight);
   }
 
   void alias(const fy_event& e) {
-    const std::string name = text_of(e.alias.anchor);
+    const std::string name = fyaml_text(e.alias.anchor);
     auto found = anchors_.find(name);
     if (found == anchors_.end()) {
       fail(e, "alias *" + name + " names no anchor completed before it");
       return;
     }
-    add(found->second);
+    expansion_ += found->second.weight;
+    if (expansion_ > max_expansion_) {
+      fail(e, "aliases repeat more than " + std::to_string(max_expansion_ >> 20U) +
+                  " MB of YAML here; write the values out, or alias less");
+      return;
+    }
+    add(found->second.node, found->second.weight);
+  }
+
+  // Where the key or the collection holding it is.
+  void place_by_context(YamlNode& node) const {
+    if (stack_.empty()) return;
+    const Frame& top = stack_.back();
+    const YamlNode& near = top.pending_key != nullptr ? *top.pending_key : *top.node;
+    node.line = near.line;
+    node.col = near.col;
   }
 
   void open(YamlNode::Kind kind, const fy_event& e, fy_token* anchor) {
@@ -119,7 +134,7 @@ class TreeBuilder {
       fail(e, "nesting deeper than " + std::to_string(kMaxYamlDepth) + " levels");
       return;
     }
-    Frame frame{node_at(kind, e), text_of(anchor), nullptr, nullptr};
+    Frame frame{node_at(kind, e), fyaml_text(anchor), nullptr, nullptr, 1};
     const bool under_top_key =
         stack_.size() == 1 && stack_[0].node->is_map() && stack_[0].pending_key != nullptr;
     if (on_entry_ && kind == YamlNode::Kind::Map && frame.anchor.empty() && under_top_key) {
@@ -131,16 +146,17 @@ class TreeBuilder {
   void close() {
     Frame frame = std::move(stack_.back());
     stack_.pop_back();
-    if (!frame.anchor.empty()) anchors_[frame.anchor] = frame.node;
-    add(frame.node);
+    if (!frame.anchor.empty()) anchors_[frame.anchor] = {frame.node, frame.weight};
+    add(frame.node, frame.weight);
   }
 
-  void add(YamlNodePtr node) {
+  void add(YamlNodePtr node, size_t weight) {
     if (stack_.empty()) {
       root_ = std::move(node);
       return;
     }
     Frame& top = stack_.back();
+    top.weight += weight;
     if (top.node->is_sequence()) {
       top.node->items.push_back(std::move(node));
     } else if (top.pending_key == nullptr) {
@@ -155,14 +171,14 @@ class TreeBuilder {
   }
 
   void fail(const fy_event& e, std::string message) {
-    const fy_mark* mark = mark_of(e);
-    error_ = SyntaxProblem{mark != nullptr ? mark->line + 1 : 1,
-                           mark != nullptr ? mark->column + 1 : 1, std::move(message)};
+    error_ = fyaml_problem_at(e, std::move(message));
   }
 
   const YamlEntryFn& on_entry_;
+  size_t max_expansion_;
+  size_t expansion_ = 0;  // what aliases have repeated so far
   std::vector<Frame> stack_;
-  std::map<std::string, YamlNodePtr> anchors_;
+  std::map<std::string, Anchor> anchors_;
   YamlNodePtr root_;
   std::optional<SyntaxProblem> error_;
 };
@@ -178,7 +194,7 @@ const YamlNode* YamlNode::find(std::string_view key) const {
 
 Result<YamlNodePtr, SyntaxProblem> parse_yaml_tree(std::string_view text,
                                                    const YamlEntryFn& on_entry) {
-  TreeBuilder builder(on_entry);
+  TreeBuilder builder(on_entry, std::max(kMaxAliasExpansion, 2 * text.size()));
   auto problems = read_fyaml_events(text, [&](const fy_event& e) { return builder.handle(e); });
   if (!problems.empty()) return problems.front();
   if (builder.error()) return *builder.error();

@@ -43,12 +43,14 @@ struct YamlNode {
 using YamlEntryFn =
     std::function<void(const YamlNode& top_key, const YamlNode& key, const YamlNode& value)>;
 
-// Deeper nesting is refused: no configuration needs it, and it would only cost stack.
-inline constexpr int kMaxYamlDepth = 64;
+// Aliases may repeat at most this much YAML (or twice the text, if more): a billion laughs
+// is refused, not expanded into memory by whoever reads the tree.
+inline constexpr size_t kMaxAliasExpansion = size_t{16} << 20U;
 
 // Reads the first document of text into a tree. Aliases share the anchored node; an alias
-// must follow its anchor's end (no cycles). With on_entry, the mappings under top-level keys
-// reach it entry by entry and stay empty in the tree. An error carries libyaml's position.
+// must follow its anchor's end (no cycles), and nesting deeper than kMaxYamlDepth or aliases
+// repeating more than kMaxAliasExpansion are errors. With on_entry, the mappings under top-level
+// keys reach it entry by entry and stay empty in the tree. An error carries libyaml's position.
 Result<YamlNodePtr, SyntaxProblem> parse_yaml_tree(std::string_view text,
                                                    const YamlEntryFn& on_entry = nullptr);
 

@@ -11,6 +11,7 @@
 #include "config/loader.hpp"
 #include "config/references.hpp"
 #include "config/yaml_fields.hpp"
+#include "model/printable.hpp"
 
 namespace rtk::config {
 namespace {
@@ -71,6 +72,54 @@ TEST(Config, YamlSyntaxError) {
   EXPECT_EQ(diags_of("meetings:\n  a:\n    title: [oops\n"),
             (std::vector<std::string>{
                 "m.yaml:4:1: error: YAML syntax: flow sequence without a closing bracket"}));
+}
+
+// What a hostile tester found (issue 12's new reader, attacked): each one read silently wrong,
+// pointed nowhere, or printed raw control characters.
+TEST(Config, LeadingZerosAreRefusedNotReadAsDecimalOrOctal) {
+  auto d = diags_of(
+      "meetings:\n  a:\n    session_keep_alive_time_in_secs: 0400\n"
+      "    ai_config: { summarization: { word_limit: 1e3 } }\n");
+  ASSERT_EQ(d.size(), 2U) << ::testing::PrintToString(d);
+  EXPECT_NE(d[0].find("m.yaml:3:38: error: expected a number for session_keep_alive_time_in_secs, "
+                      "got 0400: with a leading zero, YAML 1.1 tools (PyYAML) read an octal"),
+            std::string::npos)
+      << d[0];
+  EXPECT_NE(d[1].find("got 1e3 (write a whole number as plain digits)"), std::string::npos) << d[1];
+}
+
+TEST(Config, AnEmptyValueIsReportedWhereItsKeyIs) {
+  EXPECT_EQ(diags_of("meetings:\n  a:\n  b: { title: B }\n"),
+            (std::vector<std::string>{
+                "m.yaml:2:3: error: expected a mapping for meeting a, got nothing"}));
+}
+
+TEST(Config, AnEmptyParticipantsListIsAnErrorNotARemovalOfEveryone) {
+  auto d = diags_of("meetings:\n  a:\n    title: A\n    participants:\n    #  - alice\n");
+  ASSERT_EQ(d.size(), 1U) << ::testing::PrintToString(d);
+  EXPECT_NE(d[0].find("error: participants is empty: write `participants: []`"), std::string::npos)
+      << d[0];
+  EXPECT_TRUE(diags_of("meetings:\n  a:\n    title: A\n    participants: []\n").empty());
+}
+
+TEST(Config, ControlCharactersInKeysAreRefusedAndNeverPrintedRaw) {
+  auto d = diags_of(
+      "meetings:\n  \"evil\\n/x.yaml:1:1: error: fake\\e[31m\": { title: A }\n"
+      "  ok:\n    title: B\n    participants:\n"
+      "      - { custom_participant_id: \"p\\rq\", preset_name: h }\n");
+  ASSERT_EQ(d.size(), 2U) << ::testing::PrintToString(d);
+  for (const auto& line : d) {
+    EXPECT_EQ(line.find_first_of("\n\r\x1b"), std::string::npos) << line;
+  }
+  EXPECT_NE(d[0].find("m.yaml:2:3: error: meeting key \"evil\\n/x.yaml:1:1: error: fake\\u001b"),
+            std::string::npos)
+      << d[0];
+  EXPECT_NE(d[1].find("custom_participant_id \"p\\rq\" holds a control character"),
+            std::string::npos)
+      << d[1];
+  EXPECT_EQ(model::printable("a\nb\x1b[0m\xc2\x9b"
+                             "c\xc3\xa9"),
+            "a\\nb\\x1b[0m\\u009bc\xc3\xa9");
 }
 
 TEST(Config, WrongTypes) {
@@ -300,6 +349,44 @@ TEST(Config, SharedTitlesWarn) {
                                    (dir / "meetings/one.yaml").string() +
                                    ":2:15); import --by-title cannot tell them apart");
   EXPECT_FALSE(loaded.diagnostics.has_errors());
+}
+
+// A meeting file reached through a symbolic link was once skipped without a word (its path
+// was resolved before matching), so its meetings were planned away. Links inside the project
+// are followed; one out of it, or a loop, is never read and the former is an error.
+TEST(Config, SymbolicLinksInsideTheProjectAreReadAndOnesOutOfItAreErrors) {
+  namespace fs = std::filesystem;
+  const auto base = fs::path(::testing::TempDir()) / "rtk-links";
+  const auto dir = base / "project";
+  fs::remove_all(base);
+  fs::create_directories(dir / "meetings");
+  fs::create_directories(dir / "shared/team");
+  fs::create_directories(base / "elsewhere");
+  std::ofstream(dir / "rtksync.yaml") << "account_id: a\napp_id: b\ninclude: [\"**/*.yaml\"]\n";
+  std::ofstream(dir / "meetings/plain.yaml") << "meetings:\n  plain: { title: P }\n";
+  std::ofstream(dir / "shared/linked.yml") << "meetings:\n  linked: { title: L }\n";
+  std::ofstream(dir / "shared/team/t.yml") << "meetings:\n  team: { title: T }\n";
+  std::ofstream(base / "elsewhere/x.yaml") << "meetings:\n  x: { title: X }\n";
+  fs::create_symlink("../shared/linked.yml", dir / "meetings/linked.yaml");
+  fs::create_directory_symlink("../shared/team", dir / "meetings/team");
+  fs::create_directory_symlink("..", dir / "meetings/loop");
+  fs::create_symlink("../../elsewhere/x.yaml", dir / "meetings/outside.yaml");
+  LoadOptions o;
+  o.config_path = (dir / "rtksync.yaml").string();
+  o.env = fake_env({});
+  std::ofstream(dir / "shared/team/t.yaml") << "meetings:\n  team2: { title: T2 }\n";
+  auto loaded = load(o);
+  std::vector<std::string> keys;
+  for (const auto& [key, m] : loaded.desired.meetings) keys.push_back(key);
+  // The project file is not a meeting file even where a pattern names it; team2 is read once.
+  EXPECT_EQ(keys, (std::vector<std::string>{"linked", "plain", "team2"}));
+  std::vector<std::string> lines;
+  for (const auto& d : loaded.diagnostics.sorted()) lines.push_back(format(d));
+  ASSERT_EQ(lines.size(), 1U) << ::testing::PrintToString(lines);
+  EXPECT_TRUE(lines[0].find("meetings/outside.yaml: error: a symbolic link out of the "
+                            "project") != std::string::npos)
+      << lines[0];
+  fs::remove_all(base);
 }
 
 TEST(Config, TheDefaultIncludeReadsYmlFilesToo) {

@@ -290,6 +290,47 @@ TEST(YamlTree, DeepNestingIsAnError) {
   EXPECT_NE(tree.error().message.find("nesting deeper than"), std::string::npos);
 }
 
+// A billion laughs: aliases share nodes, but whoever reads the tree expands them; past a limit
+// the document is refused before anyone does.
+TEST(YamlTree, AliasesRepeatingTooMuchAreAnError) {
+  std::string text = "a: &s " + std::string(1 << 20, 'x') + "\nb: [";
+  for (int i = 0; i < 20; ++i) text += "*s, ";
+  text += "*s]\n";
+  auto tree = parse_yaml_tree(text);
+  ASSERT_FALSE(tree.ok());
+  EXPECT_EQ(tree.error().line, 2);
+  EXPECT_NE(tree.error().message.find("aliases repeat more than 16 MB"), std::string::npos)
+      << tree.error().message;
+  // Sharing a participant list among meetings stays well inside it.
+  std::string shared = "team: &t [";
+  for (int i = 0; i < 100; ++i) shared += "{custom_participant_id: p" + std::to_string(i) + "},";
+  shared += "]\nmeetings: [";
+  for (int i = 0; i < 1000; ++i) shared += "*t, ";
+  shared += "]\n";
+  EXPECT_TRUE(parse_yaml_tree(shared).ok());
+}
+
+// libfyaml's time grows with the square of a flow collection's depth; the gate stops at the
+// limit instead of reading 100,000 levels.
+TEST(YamlTree, TheGateStopsAtTheDepthLimit) {
+  const std::string text = "title: " + std::string(100000, '[') + std::string(100000, ']') + "\n";
+  auto check = check_yaml_syntax(text);
+  ASSERT_FALSE(check.ok());
+  EXPECT_NE(check.errors[0].message.find("nesting deeper than 64 levels"), std::string::npos);
+  EXPECT_EQ(check.errors[0].line, 1);
+}
+
+// Bytes no YAML allows are reported where they are, and not as valid YAML 1.2.
+TEST(YamlTree, ControlBytesArePlacedAndNotCalledValid) {
+  const std::string text = "a: 1\nb: 2\nc: x\x01y\n";
+  auto problems = check_yaml_portability(text);
+  if (!check_yaml_syntax(text).ok()) GTEST_SKIP() << "libfyaml refuses it first";
+  ASSERT_EQ(problems.size(), 1U);
+  EXPECT_EQ(problems[0].line, 3);
+  EXPECT_EQ(problems[0].col, 5);
+  EXPECT_EQ(problems[0].message.find("valid YAML 1.2"), std::string::npos) << problems[0].message;
+}
+
 // Meetings read one at a time load exactly as before, wherever the anchors are.
 TEST(YamlTree, LoaderReadsStreamedAndAnchoredMeetingsAlike) {
   auto load = [](const std::string& text) {
