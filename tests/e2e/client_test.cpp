@@ -159,7 +159,10 @@ TEST(Client, PostIsNotReplayedOnceSent) {
   auto r = c.create_meeting({{"title", "once"}});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().kind, ApiError::Kind::OutcomeUnknown);
-  EXPECT_EQ(route_count(emulator_stats(emu), "POST /meetings"), 1);
+  // Sent once, never again. Under load the emulator may drop the connection before it counts
+  // the request (this once failed a CI run with 0): the server's count is at most one.
+  EXPECT_EQ(c.stats().total, 1);
+  EXPECT_LE(route_count(emulator_stats(emu), "POST /meetings"), 1);
 
   EmulatorProcess failing({"--error-rate", "1"});
   Client c2(client_options(failing));
