@@ -71,6 +71,7 @@ class Client final : public Api {
 
   [[nodiscard]] CallStats stats() const override;
   [[nodiscard]] int parallelism() const override { return options_.parallelism; }
+  [[nodiscard]] const ClientOptions& options() const { return options_; }
 
  private:
   struct Call {

@@ -88,7 +88,12 @@ Exit plan_command(const Invocation& inv) {
     return kExitOk;
   }
   const auto& plan = planned->plan;
-  const PlanView view{inv.format, inv.term, api.stats(), target_of(config->project)};
+  const PlanView view{inv.format,
+                      inv.term,
+                      api.stats(),
+                      target_of(config->project),
+                      api.options().rate_budget,
+                      api.options().rate_window_s};
   if (auto shown = show_plan(std::cout, plan, view); !shown) return shown.error();
   if (!plan.errors.empty()) return kExitError;  // the plan's view shows them
   if (inv.args.count("out") != 0U) {

@@ -26,7 +26,8 @@ Result<Unit> read_rate_limit(const std::string& text, api::ClientOptions& o) {
   return Unit{};
 }
 
-// The budget's waits are said on stderr, at most once per 10 s of wall time, unless --quiet.
+// The budget's waits are said at most once per 10 s of wall time, unless --quiet: in the
+// progress line on a terminal, a note line otherwise.
 std::function<void(std::chrono::seconds)> budget_note(const api::ClientOptions& o,
                                                       const Terminal& term) {
   return [budget = o.rate_budget, window = o.rate_window_s, term](std::chrono::seconds wait) {
@@ -36,10 +37,10 @@ std::function<void(std::chrono::seconds)> budget_note(const api::ClientOptions& 
     const auto now = std::chrono::steady_clock::now();
     if (now - last < std::chrono::seconds(10)) return;
     last = now;
-    show_note(term, "waiting " + std::to_string(wait.count()) +
-                        " s for the API's request budget (" +
-                        std::to_string(static_cast<long>(budget)) + " requests per " +
-                        std::to_string(static_cast<long>(window)) + " s)");
+    show_budget_wait(term, "waiting " + std::to_string(wait.count()) +
+                               " s for the API's request budget (" +
+                               std::to_string(static_cast<long>(budget)) + " requests per " +
+                               std::to_string(static_cast<long>(window)) + " s)");
   };
 }
 

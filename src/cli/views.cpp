@@ -129,6 +129,15 @@ api::Progress fetch_progress(const Terminal& term) {
   };
 }
 
+void show_budget_wait(const Terminal& term, const std::string& text) {
+  if (term.quiet) return;
+  if (term.stderr_tty) {  // in the progress line, which the next progress overwrites
+    std::cerr << "\r" << text << "\033[K" << std::flush;
+    return;
+  }
+  std::cerr << "note: " << text << "\n";
+}
+
 void end_fetch_progress(const Terminal& term) {
   if (term.stderr_tty && !term.quiet) std::cerr << "\r\033[K" << std::flush;
 }
@@ -165,7 +174,9 @@ Result<Unit> show_plan(std::ostream& out, const plan::Plan& plan, const PlanView
   const plan::RenderContext ctx{.color = view.format == Format::Text && view.term.color,
                                 .api_calls = view.stats.total,
                                 .retries = view.stats.retries,
-                                .target = view.target};
+                                .target = view.target,
+                                .rate_budget = view.rate_budget,
+                                .rate_window_s = view.rate_window_s};
   switch (view.format) {
     case Format::Json:
       out << plan::render_json(plan, ctx).dump(2) << "\n";

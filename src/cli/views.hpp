@@ -33,6 +33,8 @@ void show_environment_validations(std::ostream& out,
 api::Progress fetch_progress(const Terminal& term);
 // Clears that line.
 void end_fetch_progress(const Terminal& term);
+// A wait for the request budget: in the progress line on a terminal, else a note line.
+void show_budget_wait(const Terminal& term, const std::string& text);
 
 // --refresh-only: the keys whose cached copy the server changed, recorded or to be.
 enum class RefreshView { WouldRecord, Recorded };
@@ -46,7 +48,9 @@ struct PlanView {
   Format format = Format::Text;
   Terminal term;
   api::CallStats stats;
-  std::string target;  // "ACCOUNT/APP"
+  std::string target;      // "ACCOUNT/APP"
+  double rate_budget = 0;  // --rate-limit, for the estimate of an apply it would slow
+  double rate_window_s = 0;
 };
 // The plan on out; with Format::Github the markdown also goes to $GITHUB_STEP_SUMMARY (an
 // Error when that file cannot be written).

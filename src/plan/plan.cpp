@@ -13,14 +13,14 @@ namespace {
 
 using K = OpKind;
 constexpr std::array<OpKindTraits, 8> kOpKinds{{
-    {K::CreateMeeting, "create_meeting", "POST", true, "+", "create meeting"},
-    {K::UpdateMeeting, "update_meeting", "PATCH", true, "~", "update meeting (PATCH)"},
-    {K::ReplaceMeeting, "replace_meeting", "PUT", true, "±", "replace meeting (PUT)"},
-    {K::DeactivateMeeting, "deactivate_meeting", "PATCH", true, "-", "deactivate meeting"},
-    {K::AddParticipant, "add_participant", "POST", false, "+", "add participant"},
-    {K::EditParticipant, "edit_participant", "PATCH", false, "~", "edit participant"},
-    {K::RemoveParticipant, "remove_participant", "DELETE", false, "-", "remove participant"},
-    {K::RotateToken, "rotate_token", "POST", false, "↻", "rotate token of"},
+    {K::CreateMeeting, "create_meeting", "POST", true, "+", "create meeting", 2},
+    {K::UpdateMeeting, "update_meeting", "PATCH", true, "~", "update meeting (PATCH)", 1},
+    {K::ReplaceMeeting, "replace_meeting", "PUT", true, "±", "replace meeting (PUT)", 1},
+    {K::DeactivateMeeting, "deactivate_meeting", "PATCH", true, "-", "deactivate meeting", 1},
+    {K::AddParticipant, "add_participant", "POST", false, "+", "add participant", 1},
+    {K::EditParticipant, "edit_participant", "PATCH", false, "~", "edit participant", 1},
+    {K::RemoveParticipant, "remove_participant", "DELETE", false, "-", "remove participant", 1},
+    {K::RotateToken, "rotate_token", "POST", false, "↻", "rotate token of", 1},
 }};
 
 using A = MeetingAction;

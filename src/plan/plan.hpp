@@ -36,6 +36,7 @@ struct OpKindTraits {
   bool meeting;              // a meeting-level operation (else a participant's)
   std::string_view symbol;   // in text plans: + ~ ± - ↻
   std::string_view summary;  // in apply's progress ("create meeting", "add participant")
+  int calls;                 // requests applying it makes (a create: its POST and marker PATCH)
 };
 const OpKindTraits& traits(OpKind k);
 std::string to_string(OpKind k);

@@ -1,8 +1,10 @@
 #include "plan/render.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
+#include "model/printable.hpp"
 #include "model/projection.hpp"
 
 namespace rtk::plan {
@@ -34,7 +36,7 @@ std::string heading(const MeetingPlan& mp) {
   std::string what = to_string(mp.action);
   if (mp.action == MeetingAction::Replace) what = "replace via PUT";
   if (mp.action == MeetingAction::None) what = "participants";
-  std::string out = "meeting " + mp.key + " (" + what;
+  std::string out = "meeting " + model::printable(mp.key) + " (" + what;
   if (!mp.id.empty()) out += ", id " + mp.id;
   return out + ")";
 }
@@ -52,14 +54,15 @@ std::string change_line(const FieldChange& c) {
 std::string participant_line(const Operation& op) {
   switch (op.kind) {
     case OpKind::AddParticipant:
-      return "participant " + op.participant + " (" + op.body.value("preset_name", "") + ")";
+      return "participant " + model::printable(op.participant) + " (" +
+             op.body.value("preset_name", "") + ")";
     case OpKind::RemoveParticipant:
-      return "participant " + op.participant;
+      return "participant " + model::printable(op.participant);
     case OpKind::RotateToken:
-      return "participant " + op.participant + ": rotate join token" +
+      return "participant " + model::printable(op.participant) + ": rotate join token" +
              (op.redeliver ? " (its last token was never delivered)" : "");
     default: {
-      std::string out = "participant " + op.participant + ": ";
+      std::string out = "participant " + model::printable(op.participant) + ": ";
       for (size_t i = 0; i < op.changes.size(); ++i) {
         if (i > 0) out += ", ";
         out += change_line(op.changes[i]);
@@ -115,6 +118,23 @@ std::string unmanaged_line(const Plan& plan) {
   return out + ". `rtksync export` writes YAML for them; `--format json` lists them all.";
 }
 
+// "1 h 30 min", "25 min", "45 s".
+std::string duration_text(long seconds) {
+  if (seconds < 60) return std::to_string(seconds) + " s";
+  const long minutes = (seconds + 59) / 60;
+  if (minutes < 60) return std::to_string(minutes) + " min";
+  return std::to_string(minutes / 60) + " h" +
+         (minutes % 60 != 0 ? " " + std::to_string(minutes % 60) + " min" : "");
+}
+
+// Said only when the budget, not the latency, sets how long an apply takes.
+std::string budget_text(const ApplyEstimate& e, const RenderContext& ctx) {
+  return "Applying this plan makes about " + std::to_string(e.calls) +
+         " API calls; the request budget (" + std::to_string(static_cast<long>(ctx.rate_budget)) +
+         " per " + duration_text(static_cast<long>(ctx.rate_window_s)) +
+         ", --rate-limit) makes that take at least " + duration_text(e.budget_seconds) + ".";
+}
+
 std::string api_calls_text(long calls, long retries) {
   return std::to_string(calls) + (calls == 1 ? " API call (" : " API calls (") +
          std::to_string(retries) + (retries == 1 ? " retry)" : " retries)");
@@ -164,7 +184,24 @@ std::string render_text(const Plan& plan, const RenderContext& ctx) {
   if (!plan.unmanaged.empty()) out << unmanaged_line(plan) << "\n\n";
   out << st.paint("1", summary_line(plan)) << "\n";
   out << api_calls_text(ctx.api_calls, ctx.retries) << ".\n";
+  if (const auto e = estimate_apply(plan, ctx); e.budget_seconds > 0)
+    out << budget_text(e, ctx) << "\n";
   return out.str();
+}
+
+ApplyEstimate estimate_apply(const Plan& plan, const RenderContext& ctx) {
+  ApplyEstimate e;
+  e.calls = ctx.api_calls;
+  for (const auto& mp : plan.meetings) {
+    for (const auto& op : mp.ops) e.calls += traits(op.kind).calls;
+  }
+  const auto budget = static_cast<long>(ctx.rate_budget);
+  if (budget >= 1 && plan.has_changes() && e.calls > budget) {
+    // A sliding window: each further `budget` requests go one window after the previous.
+    e.budget_seconds = static_cast<long>(
+        std::ceil(static_cast<double>((e.calls - 1) / budget) * ctx.rate_window_s));
+  }
+  return e;
 }
 
 json render_json(const Plan& plan, const RenderContext& ctx) {
@@ -191,6 +228,7 @@ json render_json(const Plan& plan, const RenderContext& ctx) {
                         {"notes", mp.notes}});
   }
   const Counts& c = plan.counts;
+  const ApplyEstimate estimate = estimate_apply(plan, ctx);
   return json{
       {"format_version", kJsonFormatVersion},
       {"changes", plan.has_changes()},
@@ -206,7 +244,8 @@ json render_json(const Plan& plan, const RenderContext& ctx) {
       {"errors", plan.errors},
       {"warnings", plan.warnings},
       {"unmanaged", plan.unmanaged},
-      {"api_calls", {{"total", ctx.api_calls}, {"retries", ctx.retries}}}};
+      {"api_calls", {{"total", ctx.api_calls}, {"retries", ctx.retries}}},
+      {"apply_estimate", {{"calls", estimate.calls}, {"budget_seconds", estimate.budget_seconds}}}};
 }
 
 namespace {
@@ -266,7 +305,10 @@ std::string markdown_tail(const Plan& plan, const RenderContext& ctx) {
   std::ostringstream out;
   for (const auto& w : plan.warnings) out << "- :warning: " << w << "\n";
   if (!plan.unmanaged.empty()) out << "\n" << unmanaged_line(plan) << "\n";
-  out << "\n<sub>" << api_calls_text(ctx.api_calls, ctx.retries) << "</sub>\n";
+  out << "\n<sub>" << api_calls_text(ctx.api_calls, ctx.retries);
+  if (const auto e = estimate_apply(plan, ctx); e.budget_seconds > 0)
+    out << ". " << budget_text(e, ctx);
+  out << "</sub>\n";
   return out.str();
 }
 

@@ -15,7 +15,19 @@ struct RenderContext {
   long api_calls = 0;
   long retries = 0;
   std::string target;  // "ACCOUNT/APP": named by the markdown's marker and heading
+  // The client's request budget (--rate-limit), for the time estimate of a plan whose apply
+  // exceeds it; 0: no estimate.
+  double rate_budget = 0;
+  double rate_window_s = 0;
 };
+
+// What applying plan would cost against the request budget: this plan's reads again, and
+// each operation's requests.
+struct ApplyEstimate {
+  long calls = 0;
+  long budget_seconds = 0;  // the least time the budget allows; 0 when within one budget
+};
+ApplyEstimate estimate_apply(const Plan& plan, const RenderContext& ctx);
 
 // The markdown's first line, "<!-- rtksync plan: ACCOUNT/APP -->": a CI step finds the pull
 // request comment to update by it. The whole markdown stays within kMarkdownLimit characters

@@ -186,6 +186,27 @@ TEST(Conventions, ATerminalShowsProgressWhileReadingTheServer) {
   EXPECT_FALSE(contains(piped.err + piped.out, "reading the server")) << piped.err;
 }
 
+// Issue 12 item 4: a plan over the request budget says how long its apply must take, and an
+// apply the budget holds back says that it waits (a note line when stderr is no terminal).
+TEST(Conventions, TheRequestBudgetsWaitsAreSaid) {
+  Repo repo;
+  repo.meetings(kOne);
+  auto plan = repo.run({"plan", "--rate-limit", "2/3"});
+  EXPECT_TRUE(contains(plan.out,
+                       "Applying this plan makes about 4 API calls; the request budget (2 per 3 "
+                       "s, --rate-limit) makes that take at least 3 s."))
+      << plan.out;
+  auto within = repo.run({"plan"});
+  EXPECT_FALSE(contains(within.out, "request budget")) << within.out;
+  // The list and the POST go at once; the marker PATCH waits for the window (waits of a
+  // second or less are not worth a line).
+  auto applied = repo.apply({"--rate-limit", "2/3"});
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_TRUE(contains(applied.err, "note: waiting "));
+  EXPECT_TRUE(contains(applied.err, " s for the API's request budget (2 requests per 3 s)"))
+      << applied.err;
+}
+
 // Colour only on a terminal, and never with NO_COLOR (https://no-color.org) or --no-color.
 TEST(Conventions, ColourOnlyOnATerminalWithoutNoColor) {
   Repo repo;

@@ -369,6 +369,29 @@ TEST(Render, MarkdownStaysUnderTheCommentLimitAndKeepsSummaryAndErrors) {
   EXPECT_NE(small.find("`meeting-2`"), std::string::npos);
 }
 
+// Issue 12: a plan whose apply the request budget slows says how long it must take, by the
+// sliding window's arithmetic: 1,200 calls go at once, each further 1,200 a window later.
+TEST(Render, APlanOverTheBudgetSaysTheLeastTimeItsApplyTakes) {
+  const Plan p = big_plan(600);  // 600 creates (POST and marker PATCH) and 1,800 adds
+  RenderContext ctx{.api_calls = 601, .rate_budget = 1200, .rate_window_s = 300};
+  const auto e = estimate_apply(p, ctx);
+  EXPECT_EQ(e.calls, 601 + 600 * 2 + 1800);  // 3,601: the reads again, then every request
+  EXPECT_EQ(e.budget_seconds, 3 * 300);      // calls 1..1200 now, then 3 windows later
+  const std::string line =
+      "Applying this plan makes about 3601 API calls; the request budget (1200 per 5 min, "
+      "--rate-limit) makes that take at least 15 min.";
+  EXPECT_NE(render_text(p, ctx).find(line), std::string::npos) << render_text(p, ctx);
+  EXPECT_NE(render_markdown(p, ctx).find(line), std::string::npos);
+  EXPECT_EQ(render_json(p, ctx)["apply_estimate"],
+            (json{{"calls", 3601}, {"budget_seconds", 900}}));
+
+  ctx.rate_budget = 3601;  // within one budget: nothing to say
+  EXPECT_EQ(estimate_apply(p, ctx).budget_seconds, 0);
+  EXPECT_EQ(render_text(p, ctx).find("request budget"), std::string::npos);
+  EXPECT_EQ(estimate_apply(big_plan(0), {.api_calls = 5000, .rate_budget = 10}).budget_seconds,
+            0);  // no changes: no apply to estimate
+}
+
 TEST(Plan, PutThatWouldEraseSftpCredentialsNamesThem) {
   World w;
   w.want("m", {{"recording_config", {{"max_seconds", 600}}}});
