@@ -1,8 +1,8 @@
 #include "config/loader.hpp"
 
+#include <array>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "config/environments.hpp"
 #include "config/glob.hpp"
@@ -20,9 +20,15 @@ using model::json;
 std::optional<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  std::string text;
+  std::error_code ec;
+  if (const auto size = fs::file_size(path, ec); !ec) text.reserve(size);  // not for a pipe
+  std::array<char, 1 << 16> chunk{};
+  while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
+    text.append(chunk.data(), static_cast<size_t>(in.gcount()));
+  }
+  if (in.bad()) return std::nullopt;
+  return text;
 }
 
 FieldSink read_defaults(const YamlNode& node, const FileContext& ctx) {

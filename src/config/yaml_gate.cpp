@@ -95,11 +95,14 @@ class LibyamlReader {
   bool has_event_ = false;
 };
 
-std::string text_of(fy_token* token) {
-  return fyaml_text(token);
+// Views, not copies: the gate compares every scalar of every file.
+std::string_view text_of(fy_token* token) {
+  size_t length = 0;
+  const char* text = token != nullptr ? fy_token_get_text(token, &length) : nullptr;
+  return text != nullptr ? std::string_view(text, length) : std::string_view();
 }
 
-std::string text_of(const yaml_char_t* s) {
+std::string_view text_of(const yaml_char_t* s) {
   return s != nullptr ? reinterpret_cast<const char*>(s) : "";
 }
 
@@ -138,7 +141,7 @@ std::optional<std::string> difference(const fy_event& spec, const yaml_event_t& 
   switch (other.type) {
     case YAML_SCALAR_EVENT: {
       const auto& s = other.data.scalar;
-      const std::string text(reinterpret_cast<const char*>(s.value), s.length);
+      const std::string_view text(reinterpret_cast<const char*>(s.value), s.length);
       if (text != text_of(spec.scalar.value)) return "another text";
       const bool plain = s.style == YAML_PLAIN_SCALAR_STYLE;
       if (plain != (fy_token_scalar_style(spec.scalar.value) == FYSS_PLAIN)) return "another style";
@@ -165,9 +168,7 @@ std::optional<std::string> difference(const fy_event& spec, const yaml_event_t& 
 }  // namespace
 
 std::string fyaml_text(fy_token* token) {
-  size_t length = 0;
-  const char* text = token != nullptr ? fy_token_get_text(token, &length) : nullptr;
-  return text != nullptr ? std::string(text, length) : "";
+  return std::string(text_of(token));
 }
 
 SyntaxProblem fyaml_problem_at(const fy_event& event, std::string message) {

@@ -28,12 +28,17 @@ std::shared_ptr<YamlNode> node_at(YamlNode::Kind kind, const fy_event& e) {
 // is null, and any other tag (`!!str`, `!`, `!custom`) makes the text a string.
 std::shared_ptr<YamlNode> scalar_node(const fy_event& e) {
   const auto& s = e.scalar;
-  const std::string tag = fyaml_text(s.tag);
   std::string value = fyaml_text(s.value);
-  const std::string core = "tag:yaml.org,2002:";
   bool plain = s.tag == nullptr && fy_token_scalar_style(s.value) == FYSS_PLAIN;
-  if (tag == core + "int" || tag == core + "float" || tag == core + "bool") plain = true;
-  const bool null = tag == core + "null" || (plain && s.tag == nullptr && is_null_text(value));
+  bool null = plain && is_null_text(value);
+  if (s.tag != nullptr) {
+    const std::string tag = fyaml_text(s.tag);
+    const std::string_view core = "tag:yaml.org,2002:";
+    const std::string_view name =
+        tag.rfind(core, 0) == 0 ? std::string_view(tag).substr(core.size()) : std::string_view();
+    plain = name == "int" || name == "float" || name == "bool";
+    null = name == "null";
+  }
   auto node = node_at(null ? YamlNode::Kind::Null : YamlNode::Kind::Scalar, e);
   node->value = std::move(value);
   node->plain = plain;
