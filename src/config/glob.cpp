@@ -52,6 +52,60 @@ bool inside(const std::filesystem::path& path, const std::filesystem::path& root
   return root_end == root.end();
 }
 
+// Whether a pattern may match the file rel, or a file below the directory rel.
+bool reaches(const std::vector<std::string>& patterns, const std::string& rel, bool directory) {
+  return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
+    return directory ? could_contain(p, rel) : glob_match(p, rel);
+  });
+}
+
+enum class Entry { File, Directory, OutsideLink, Other };
+
+// What an entry of the project's tree is to the expansion. Links are followed while they stay
+// inside root; a directory (linked or not) is entered once, so a link loop ends.
+class DirectoryWalk {
+ public:
+  explicit DirectoryWalk(const std::string& root) {
+    std::error_code ec;
+    real_root_ = std::filesystem::weakly_canonical(root, ec);
+    seen_dirs_.insert(real_root_);
+  }
+
+  struct Seen {
+    Entry kind = Entry::Other;
+    bool directory = false;
+    bool skip_below = false;  // do not enter it
+  };
+
+  Seen classify(const std::filesystem::directory_entry& e) {
+    std::error_code ec;
+    Seen out;
+    out.directory = e.is_directory(ec);
+    const auto name = e.path().filename().string();
+    if (out.directory && (name == ".git" || name == ".rtksync")) {
+      out.skip_below = true;
+      return out;
+    }
+    const bool link = e.is_symlink(ec);
+    if (link && !inside(std::filesystem::weakly_canonical(e.path(), ec), real_root_)) {
+      out.kind = Entry::OutsideLink;
+      out.skip_below = out.directory;
+      return out;
+    }
+    if (out.directory) {
+      out.kind = Entry::Directory;
+      out.skip_below = !seen_dirs_.insert(std::filesystem::weakly_canonical(e.path(), ec)).second;
+      return out;
+    }
+    if (e.is_regular_file(ec)) out.kind = Entry::File;
+    return out;
+  }
+
+ private:
+  std::filesystem::path real_root_;
+  std::set<std::filesystem::path> seen_dirs_;
+};
+
 }  // namespace
 
 bool glob_match(const std::string& pattern, const std::string& relative_path) {
@@ -64,37 +118,17 @@ GlobExpansion expand_globs(const std::string& root, const std::vector<std::strin
   std::set<std::string> outside;
   std::vector<bool> matched(patterns.size(), false);
   std::error_code ec;
-  const fs::path real_root = fs::weakly_canonical(root, ec);
-  std::set<fs::path> seen_dirs{real_root};  // a linked directory is read once: no loops
-  auto any_reaches = [&](const std::string& rel, bool dir) {
-    return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
-      return dir ? could_contain(p, rel) : glob_match(p, rel);
-    });
-  };
+  DirectoryWalk walk(root);
   const auto options = fs::directory_options::skip_permission_denied |
                        fs::directory_options::follow_directory_symlink;
   fs::recursive_directory_iterator it(root, options, ec);
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    const auto name = it->path().filename().string();
     const std::string rel = it->path().lexically_relative(root).generic_string();
-    std::error_code status_ec;
-    const bool dir = it->is_directory(status_ec);
-    if (dir && (name == ".git" || name == ".rtksync")) {
-      it.disable_recursion_pending();
-      continue;
-    }
-    if (it->is_symlink(status_ec) &&
-        !inside(fs::weakly_canonical(it->path(), status_ec), real_root)) {
-      if (dir) it.disable_recursion_pending();
-      if (any_reaches(rel, dir)) outside.insert(rel);
-      continue;
-    }
-    if (dir) {
-      if (!seen_dirs.insert(fs::weakly_canonical(it->path(), status_ec)).second)
-        it.disable_recursion_pending();
-      continue;
-    }
-    if (!it->is_regular_file(status_ec)) continue;
+    const auto seen = walk.classify(*it);
+    if (seen.skip_below) it.disable_recursion_pending();
+    if (seen.kind == Entry::OutsideLink && reaches(patterns, rel, seen.directory))
+      outside.insert(rel);
+    if (seen.kind != Entry::File) continue;
     for (size_t i = 0; i < patterns.size(); ++i) {
       if (glob_match(patterns[i], rel)) {
         files.insert(rel);

@@ -153,6 +153,38 @@ void warn_shared_titles(const model::DesiredState& desired, Diagnostics& diags) 
   }
 }
 
+// The files include names, each read into out.desired with the project's defaults.
+void read_meeting_files(const LoadOptions& options, const FieldSink& defaults, Loaded& out) {
+  const auto& project = out.project;
+  auto expansion = expand_globs(project.root, project.include);
+  // The default names both extensions; only a pattern the file chose is expected to match.
+  const bool none = expansion.files.empty();
+  for (const auto& pattern : expansion.unmatched_patterns) {
+    if (project.include_is_default && !none) continue;
+    out.diagnostics.warning({options.config_path, 0, 0},
+                            "include pattern " + pattern + " matched no files");
+  }
+  for (const auto& rel : expansion.outside_links) {
+    out.diagnostics.error({(fs::path(project.root) / rel).lexically_normal().string(), 0, 0},
+                          "a symbolic link out of the project: rtksync reads meeting files only "
+                          "inside it (its meetings would otherwise be planned away)");
+  }
+  const auto project_file = fs::path(options.config_path).lexically_normal();
+  for (const auto& rel : expansion.files) {
+    std::string shown = (fs::path(project.root) / rel).lexically_normal().string();
+    if (fs::path(shown) == project_file) continue;  // `include: ["**/*.yaml"]` names it too
+    out.desired.files.push_back(shown);
+    FileContext ctx{
+        shown, project.root, &options.env, &out.diagnostics, options.strict_env, project.values()};
+    auto content = read_file(shown);
+    if (!content) {
+      out.diagnostics.error({shown, 0, 0}, "cannot read file");
+      continue;
+    }
+    read_meetings_file(*content, ctx, defaults, out.desired);
+  }
+}
+
 }  // namespace
 
 void load_meeting_text(const std::string& text, const std::string& display_name,
@@ -184,33 +216,7 @@ Loaded load(const LoadOptions& options) {
   }
   apply_target_overrides(options, project, pctx);
 
-  auto expansion = expand_globs(project.root, project.include);
-  // The default names both extensions; only a pattern the file chose is expected to match.
-  const bool none = expansion.files.empty();
-  for (const auto& pattern : expansion.unmatched_patterns) {
-    if (project.include_is_default && !none) continue;
-    out.diagnostics.warning({options.config_path, 0, 0},
-                            "include pattern " + pattern + " matched no files");
-  }
-  for (const auto& rel : expansion.outside_links) {
-    out.diagnostics.error({(fs::path(project.root) / rel).lexically_normal().string(), 0, 0},
-                          "a symbolic link out of the project: rtksync reads meeting files only "
-                          "inside it (its meetings would otherwise be planned away)");
-  }
-  const auto project_file = fs::path(options.config_path).lexically_normal();
-  for (const auto& rel : expansion.files) {
-    std::string shown = (fs::path(project.root) / rel).lexically_normal().string();
-    if (fs::path(shown) == project_file) continue;  // `include: ["**/*.yaml"]` names it too
-    out.desired.files.push_back(shown);
-    FileContext ctx{
-        shown, project.root, &options.env, &out.diagnostics, options.strict_env, project.values()};
-    auto content = read_file(shown);
-    if (!content) {
-      out.diagnostics.error({shown, 0, 0}, "cannot read file");
-      continue;
-    }
-    read_meetings_file(*content, ctx, defaults, out.desired);
-  }
+  read_meeting_files(options, defaults, out);
   warn_shared_titles(out.desired, out.diagnostics);
   return out;
 }

@@ -59,6 +59,33 @@ void merge_into(json& base, const json& over) {
   }
 }
 
+// Checks a participant's required fields and its id; sets p.custom_participant_id.
+bool identified(FieldSink& sink, model::DesiredParticipant& p, const FileContext& ctx) {
+  bool complete = true;
+  for (const auto name : model::required_on_create(model::Resource::Participant, "")) {
+    const std::string required(name);
+    if (!sink.fields.contains(required) && sink.positions.count(required) == 0U) {
+      ctx.diags->error(p.pos, std::string(required) + " is required for every participant");
+      complete = false;
+    }
+  }
+  if (sink.references.count("custom_participant_id") != 0U) {
+    ctx.diags->error(sink.positions["custom_participant_id"],
+                     "custom_participant_id cannot come from a reference: it names the "
+                     "participant in plans, the state and the tokens file");
+    return false;
+  }
+  if (!complete || !sink.fields.contains("custom_participant_id")) return false;
+  p.custom_participant_id = sink.fields["custom_participant_id"];
+  if (model::has_control_characters(p.custom_participant_id)) {
+    ctx.diags->error(sink.positions["custom_participant_id"],
+                     "custom_participant_id " + model::json(p.custom_participant_id).dump() +
+                         " holds a control character (a line break?)");
+    return false;
+  }
+  return true;
+}
+
 void read_participants(const YamlNode& list, const FileContext& ctx, model::DesiredMeeting& m) {
   m.participants_managed = true;
   if (list.is_null()) {  // every entry commented out would otherwise remove everyone
@@ -79,28 +106,7 @@ void read_participants(const YamlNode& list, const FileContext& ctx, model::Desi
                 "participant of meeting " + m.key);
     model::DesiredParticipant p;
     p.pos = ctx.pos(item);
-    bool complete = true;
-    for (const auto name : model::required_on_create(model::Resource::Participant, "")) {
-      const std::string required(name);
-      if (!sink.fields.contains(required) && sink.positions.count(required) == 0U) {
-        ctx.diags->error(p.pos, std::string(required) + " is required for every participant");
-        complete = false;
-      }
-    }
-    if (sink.references.count("custom_participant_id") != 0U) {
-      ctx.diags->error(sink.positions["custom_participant_id"],
-                       "custom_participant_id cannot come from a reference: it names the "
-                       "participant in plans, the state and the tokens file");
-      continue;
-    }
-    if (!complete || !sink.fields.contains("custom_participant_id")) continue;
-    p.custom_participant_id = sink.fields["custom_participant_id"];
-    if (model::has_control_characters(p.custom_participant_id)) {
-      ctx.diags->error(sink.positions["custom_participant_id"],
-                       "custom_participant_id " + model::json(p.custom_participant_id).dump() +
-                           " holds a control character (a line break?)");
-      continue;
-    }
+    if (!identified(sink, p, ctx)) continue;
     if (sink.fields.contains("token_rotation")) {
       p.token_rotation = sink.fields["token_rotation"].get<long>();
       sink.fields.erase("token_rotation");

@@ -269,6 +269,15 @@ void read_fields(const YamlNode& map, model::Resource r, const std::string& pare
             sink.references[path] = text;
             auto missing = missing_env(text, *ctx.env);
             if (!ctx.strict_env && !missing.empty()) {
+              // What plan would refuse whatever the environment holds (`${env:}`) is an
+              // error here too, not a warning about an unset variable.
+              const EnvLookup any = [](const std::string&) {
+                return std::optional<std::string>("");
+              };
+              if (auto shape = resolve_references(text, ctx.root, any); !shape) {
+                ctx.diags->error(ctx.pos(value), shape.error().message);
+                return;
+              }
               for (const auto& name : missing) {
                 ctx.diags->warning(ctx.pos(value), "environment variable " + name +
                                                        " is not set (plan and apply will need it)");

@@ -198,8 +198,9 @@ ApplyEstimate estimate_apply(const Plan& plan, const RenderContext& ctx) {
   const auto budget = static_cast<long>(ctx.rate_budget);
   if (budget >= 1 && plan.has_changes() && e.calls > budget) {
     // A sliding window: each further `budget` requests go one window after the previous.
-    e.budget_seconds = static_cast<long>(
-        std::ceil(static_cast<double>((e.calls - 1) / budget) * ctx.rate_window_s));
+    const long windows = (e.calls - 1) / budget;  // whole windows, rounded down
+    e.budget_seconds =
+        static_cast<long>(std::ceil(static_cast<double>(windows) * ctx.rate_window_s));
   }
   return e;
 }

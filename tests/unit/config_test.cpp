@@ -389,6 +389,27 @@ TEST(Config, SymbolicLinksInsideTheProjectAreReadAndOnesOutOfItAreErrors) {
   fs::remove_all(base);
 }
 
+// validate (unset variables are warnings) and plan once disagreed on `${env:}`: a warning
+// about a variable with no name, then an error. Both say it is an error now.
+TEST(Config, AReferenceWithoutANameIsAnErrorEvenWhenVariablesMayBeUnset) {
+  auto dir = std::filesystem::path(::testing::TempDir()) / "rtk-empty-ref";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "meetings");
+  std::ofstream(dir / "rtksync.yaml") << "account_id: a\napp_id: b\n";
+  std::ofstream(dir / "meetings/m.yaml")
+      << "meetings:\n  a:\n    title: \"${env:} ${env:UNSET_ONE}\"\n";
+  LoadOptions o;
+  o.config_path = (dir / "rtksync.yaml").string();
+  o.env = fake_env({});
+  o.strict_env = false;
+  auto loaded = load(o);
+  ASSERT_EQ(loaded.diagnostics.error_count(), 1U);
+  EXPECT_NE(format(loaded.diagnostics.sorted()[0]).find("error: empty reference name"),
+            std::string::npos)
+      << format(loaded.diagnostics.sorted()[0]);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Config, TheDefaultIncludeReadsYmlFilesToo) {
   auto dir = std::filesystem::path(::testing::TempDir()) / "rtk-yml";
   std::filesystem::remove_all(dir);
