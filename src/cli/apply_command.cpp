@@ -256,13 +256,7 @@ Exit apply_command(const Invocation& inv) {
   if (refresh_only) return record_refresh(*session, *planned, inv.format);
   const auto& plan = planned->plan;
   if (inv.format != Format::Json || !plan.errors.empty() || !plan.has_changes()) {
-    const auto& client = *session->client;
-    const PlanView view{inv.format,
-                        inv.term,
-                        client.stats(),
-                        target_of(config->project),
-                        client.options().rate_budget,
-                        client.options().rate_window_s};
+    const auto view = plan_view(inv, *session->client, config->project);
     if (auto shown = show_plan(std::cout, plan, view); !shown) return shown.error();
   }
   if (!plan.errors.empty()) return kExitError;  // the plan's view shows them

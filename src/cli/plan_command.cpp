@@ -88,12 +88,7 @@ Exit plan_command(const Invocation& inv) {
     return kExitOk;
   }
   const auto& plan = planned->plan;
-  const PlanView view{inv.format,
-                      inv.term,
-                      api.stats(),
-                      target_of(config->project),
-                      api.options().rate_budget,
-                      api.options().rate_window_s};
+  const auto view = plan_view(inv, api, config->project);
   if (auto shown = show_plan(std::cout, plan, view); !shown) return shown.error();
   if (!plan.errors.empty()) return kExitError;  // the plan's view shows them
   if (inv.args.count("out") != 0U) {

@@ -121,4 +121,14 @@ std::string target_of(const model::Project& project) {
   return project.account_id + "/" + project.app_id;
 }
 
+PlanView plan_view(const Invocation& inv, const api::Client& client,
+                   const model::Project& project) {
+  return {inv.format,
+          inv.term,
+          client.stats(),
+          target_of(project),
+          client.options().rate_budget,
+          client.options().rate_window_s};
+}
+
 }  // namespace rtk::cli

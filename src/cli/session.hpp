@@ -11,6 +11,7 @@
 #include "api/observe.hpp"
 #include "apply/steps.hpp"
 #include "cli/command.hpp"
+#include "cli/views.hpp"
 #include "config/loader.hpp"
 #include "plan/diff.hpp"
 #include "state/state.hpp"
@@ -44,5 +45,9 @@ Result<apply::Planned> observe_and_plan(api::Api& api, const config::Loaded& con
 
 // "ACCOUNT/APP", as plans and reports name their target.
 std::string target_of(const model::Project& project);
+
+// How plan and apply show a plan: the invocation's format, the client's calls so far and its
+// request budget (for the apply estimate), the project's target.
+PlanView plan_view(const Invocation& inv, const api::Client& client, const model::Project& project);
 
 }  // namespace rtk::cli
