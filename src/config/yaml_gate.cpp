@@ -26,12 +26,14 @@ std::unique_ptr<fy_diag, DiagDeleter> collecting_diag() {
   return diag;
 }
 
-void collect_errors(fy_diag* diag, SyntaxCheck& out) {
+std::vector<SyntaxProblem> collected_errors(fy_diag* diag) {
+  std::vector<SyntaxProblem> out;
   void* iter = nullptr;
   while (fy_diag_error* e = fy_diag_errors_iterate(diag, &iter)) {
     if (e->type < FYET_ERROR) continue;  // warnings (an unknown directive) are not errors
-    out.errors.push_back({e->line, e->column, e->msg != nullptr ? e->msg : "invalid YAML"});
+    out.push_back({e->line, e->column, e->msg != nullptr ? e->msg : "invalid YAML"});
   }
+  return out;
 }
 
 constexpr std::string_view kUnportable =
@@ -180,7 +182,6 @@ SyntaxProblem fyaml_problem_at(const fy_event& event, std::string message) {
 
 std::vector<SyntaxProblem> read_fyaml_events(std::string_view text,
                                              const std::function<bool(const fy_event&)>& fn) {
-  SyntaxCheck out;
   auto diag = collecting_diag();
   fy_parse_cfg cfg{};
   cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_DEFAULT_VERSION_AUTO);
@@ -195,9 +196,9 @@ std::vector<SyntaxProblem> read_fyaml_events(std::string_view text,
     fy_parser_event_free(parser.get(), event);
   }
   const bool failed = fy_parser_get_stream_error(parser.get());
-  collect_errors(diag.get(), out);
-  if (failed && out.errors.empty()) out.errors.push_back({1, 1, "invalid YAML"});
-  return out.errors;
+  auto errors = collected_errors(diag.get());
+  if (failed && errors.empty()) errors.push_back({1, 1, "invalid YAML"});
+  return errors;
 }
 
 namespace {

@@ -43,6 +43,24 @@ std::vector<std::string> diags_of(const std::string& yaml) {
   return parse(yaml).lines;
 }
 
+// A fresh project directory under the test's temporary directory: `meetings/` and an
+// rtksync.yaml holding project_yaml. Load options for it in options_for.
+std::filesystem::path fresh_project(
+    const std::string& name, const std::string& project_yaml = "account_id: a\napp_id: b\n") {
+  auto dir = std::filesystem::path(::testing::TempDir()) / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "meetings");
+  std::ofstream(dir / "rtksync.yaml") << project_yaml;
+  return dir;
+}
+
+LoadOptions options_for(const std::filesystem::path& dir) {
+  LoadOptions o;
+  o.config_path = (dir / "rtksync.yaml").string();
+  o.env = fake_env({});
+  return o;
+}
+
 TEST(Config, ValidMeetingLoadsWithPositions) {
   auto p = parse(R"(meetings:
   standup:
@@ -330,16 +348,11 @@ TEST(Config, ParticipantsAbsentMeansUnmanaged) {
 }
 
 TEST(Config, SharedTitlesWarn) {
-  auto dir = std::filesystem::path(::testing::TempDir()) / "rtk-shared-titles";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir / "meetings");
-  std::ofstream(dir / "rtksync.yaml") << "account_id: a\napp_id: b\n";
+  auto dir = fresh_project("rtk-shared-titles");
   std::ofstream(dir / "meetings/one.yaml") << "meetings:\n  a: { title: Standup }\n";
   std::ofstream(dir / "meetings/two.yaml")
       << "meetings:\n  b:\n    title: Standup\n  c: { title: Other }\n";
-  LoadOptions o;
-  o.config_path = (dir / "rtksync.yaml").string();
-  o.env = fake_env({});
+  auto o = options_for(dir);
   auto loaded = load(o);
   auto sorted = loaded.diagnostics.sorted();
   ASSERT_EQ(sorted.size(), 1U);
@@ -371,9 +384,7 @@ TEST(Config, SymbolicLinksInsideTheProjectAreReadAndOnesOutOfItAreErrors) {
   fs::create_directory_symlink("../shared/team", dir / "meetings/team");
   fs::create_directory_symlink("..", dir / "meetings/loop");
   fs::create_symlink("../../elsewhere/x.yaml", dir / "meetings/outside.yaml");
-  LoadOptions o;
-  o.config_path = (dir / "rtksync.yaml").string();
-  o.env = fake_env({});
+  auto o = options_for(dir);
   std::ofstream(dir / "shared/team/t.yaml") << "meetings:\n  team2: { title: T2 }\n";
   auto loaded = load(o);
   std::vector<std::string> keys;
@@ -392,15 +403,10 @@ TEST(Config, SymbolicLinksInsideTheProjectAreReadAndOnesOutOfItAreErrors) {
 // validate (unset variables are warnings) and plan once disagreed on `${env:}`: a warning
 // about a variable with no name, then an error. Both say it is an error now.
 TEST(Config, AReferenceWithoutANameIsAnErrorEvenWhenVariablesMayBeUnset) {
-  auto dir = std::filesystem::path(::testing::TempDir()) / "rtk-empty-ref";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir / "meetings");
-  std::ofstream(dir / "rtksync.yaml") << "account_id: a\napp_id: b\n";
+  auto dir = fresh_project("rtk-empty-ref");
   std::ofstream(dir / "meetings/m.yaml")
       << "meetings:\n  a:\n    title: \"${env:} ${env:UNSET_ONE}\"\n";
-  LoadOptions o;
-  o.config_path = (dir / "rtksync.yaml").string();
-  o.env = fake_env({});
+  auto o = options_for(dir);
   o.strict_env = false;
   auto loaded = load(o);
   ASSERT_EQ(loaded.diagnostics.error_count(), 1U);
@@ -411,15 +417,10 @@ TEST(Config, AReferenceWithoutANameIsAnErrorEvenWhenVariablesMayBeUnset) {
 }
 
 TEST(Config, TheDefaultIncludeReadsYmlFilesToo) {
-  auto dir = std::filesystem::path(::testing::TempDir()) / "rtk-yml";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir / "meetings");
-  std::ofstream(dir / "rtksync.yaml") << "account_id: a\napp_id: b\n";
+  auto dir = fresh_project("rtk-yml");
   std::ofstream(dir / "meetings/one.yaml") << "meetings:\n  a: { title: A }\n";
   std::ofstream(dir / "meetings/two.yml") << "meetings:\n  b: { title: B }\n";
-  LoadOptions o;
-  o.config_path = (dir / "rtksync.yaml").string();
-  o.env = fake_env({});
+  auto o = options_for(dir);
   auto loaded = load(o);
   EXPECT_EQ(loaded.desired.meetings.size(), 2U);
   EXPECT_TRUE(loaded.diagnostics.sorted().empty());  // no "matched no files" for the default
@@ -429,15 +430,11 @@ TEST(Config, TheDefaultIncludeReadsYmlFilesToo) {
 }
 
 TEST(Config, LimitsIncludeTheMassUpdateThreshold) {
-  auto dir = std::filesystem::path(::testing::TempDir()) / "rtk-limits";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / "rtksync.yaml") << "account_id: a\napp_id: b\ninclude: []\nlimits:\n"
-                                         "  max_update_percent: 50\n  min_updates: 2\n"
-                                         "  max_updates_percent: 1\n";
-  LoadOptions o;
-  o.config_path = (dir / "rtksync.yaml").string();
-  o.env = fake_env({});
+  auto dir = fresh_project("rtk-limits",
+                           "account_id: a\napp_id: b\ninclude: []\nlimits:\n"
+                           "  max_update_percent: 50\n  min_updates: 2\n"
+                           "  max_updates_percent: 1\n");
+  auto o = options_for(dir);
   auto loaded = load(o);
   EXPECT_EQ(loaded.project.limits.max_update_percent, 50);
   EXPECT_EQ(loaded.project.limits.min_updates, 2);
